@@ -1,0 +1,693 @@
+/* The event log on LMDB (event_log.h).
+ *
+ * Databases of the environment:
+ *   events    origin(16) seq(8, big-endian)  -> packed Event
+ *   log       position(8, big-endian)        -> origin(16) seq(8) type(4) flags(1)
+ *   frontier  origin(16)                     -> seq(8): highest with no gap
+ *   cursors   peer name                      -> position(8)
+ *   meta      "format", "node_id", "last_pos", "hlc", "count", "own_seq"
+ *   v.<name>  one per registered view
+ * Big-endian integers keep LMDB's byte order equal to numeric order. */
+#include "core/event_log.h"
+#include "core/hlc.h"
+#include "core/view_internal.h"
+#include "common/xy_error.h"
+#include "common/xy_mem.h"
+
+#include <errno.h>
+#include <lmdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#define S_FORMAT "xinyuan-log-1"
+#define S_LOGVAL_LEN (XY_ID_LEN + 8 + 4 + 1)
+#define S_EVKEY_LEN (XY_ID_LEN + 8)
+#define S_MAP_DEFAULT ((size_t)64 << 20)
+#define S_MAP_LIMIT ((size_t)1 << 40)
+#define S_OFFSET_DEFAULT_MS (5u * 60 * 1000)
+#define S_PEER_MAX 64
+#define S_MAXDBS (8 + VIEW_MAX)
+#define S_GROW_TRIES 16
+
+struct event_log {
+    MDB_env *env;                 /* the environment */
+    MDB_dbi events, log, frontier, cursors, meta; /* fixed databases */
+    MDB_dbi views[VIEW_MAX];      /* one per view, by index */
+    const view_set_t *vs;         /* registered views (borrowed) */
+    uint8_t node_id[XY_ID_LEN];   /* this node */
+    size_t map_size;              /* current map size */
+    hlc_t hlc;                    /* committed clock state */
+    uint64_t last_pos;            /* committed last position */
+    uint64_t count;               /* committed number of events */
+    uint64_t own_seq;             /* highest own seq assigned or seen */
+    uint64_t (*now_ms)(void *);   /* wall clock */
+    void *now_arg;                /* its argument */
+    bool no_sync;                 /* MDB_NOSYNC was asked for */
+};
+
+/* State of one write transaction attempt; copied back on commit. */
+typedef struct s_wstate {
+    MDB_txn *txn;
+    hlc_t hlc;
+    uint64_t last_pos;
+    uint64_t count;
+    uint64_t own_seq;
+} s_wstate_t;
+
+static void s_put_be64(uint8_t *out, uint64_t x)
+{
+    for (int i = 7; i >= 0; i--, x >>= 8)
+        out[i] = (uint8_t)x;
+}
+
+static uint64_t s_be64(const uint8_t *in)
+{
+    uint64_t x = 0;
+    for (int i = 0; i < 8; i++)
+        x = x << 8 | in[i];
+    return x;
+}
+
+static uint64_t s_realtime_ms(void *arg)
+{
+    (void)arg;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static int s_meta_get_u64(MDB_txn *txn, MDB_dbi dbi, const char *name,
+                          uint64_t *out)
+{
+    MDB_val k = {strlen(name), (void *)name}, v;
+    int rc = mdb_get(txn, dbi, &k, &v);
+    if (rc == MDB_NOTFOUND) {
+        *out = 0;
+        return 0;
+    }
+    if (rc)
+        return xy_from_mdb(rc);
+    if (v.mv_size != 8)
+        return XY_ECORRUPT;
+    *out = s_be64(v.mv_data);
+    return 0;
+}
+
+static int s_meta_put_u64(MDB_txn *txn, MDB_dbi dbi, const char *name,
+                          uint64_t x)
+{
+    uint8_t buf[8];
+    s_put_be64(buf, x);
+    MDB_val k = {strlen(name), (void *)name}, v = {8, buf};
+    return xy_from_mdb(mdb_put(txn, dbi, &k, &v, 0));
+}
+
+/* Checks that the store belongs to this node and this format, or marks a new
+ * store as such. */
+static int s_check_identity(event_log_t *log, MDB_txn *txn)
+{
+    MDB_val k = {6, "format"}, v;
+    int rc = mdb_get(txn, log->meta, &k, &v);
+    if (rc == MDB_NOTFOUND) {
+        MDB_val fv = {strlen(S_FORMAT), S_FORMAT};
+        MDB_val nk = {7, "node_id"}, nv = {XY_ID_LEN, log->node_id};
+        rc = mdb_put(txn, log->meta, &k, &fv, 0);
+        if (!rc)
+            rc = mdb_put(txn, log->meta, &nk, &nv, 0);
+        return xy_from_mdb(rc);
+    }
+    if (rc)
+        return xy_from_mdb(rc);
+    if (v.mv_size != strlen(S_FORMAT) || memcmp(v.mv_data, S_FORMAT, v.mv_size))
+        return XY_ECORRUPT;
+    MDB_val nk = {7, "node_id"};
+    rc = mdb_get(txn, log->meta, &nk, &v);
+    if (rc)
+        return rc == MDB_NOTFOUND ? XY_ECORRUPT : xy_from_mdb(rc);
+    if (v.mv_size != XY_ID_LEN || memcmp(v.mv_data, log->node_id, XY_ID_LEN))
+        return XY_ECORRUPT;
+    return 0;
+}
+
+static int s_open_dbs(event_log_t *log)
+{
+    MDB_txn *txn = NULL;
+    int rc = xy_from_mdb(mdb_txn_begin(log->env, NULL, 0, &txn));
+    if (rc)
+        return rc;
+    struct {
+        const char *name;
+        MDB_dbi *dbi;
+    } dbs[] = {{"events", &log->events},     {"log", &log->log},
+               {"frontier", &log->frontier}, {"cursors", &log->cursors},
+               {"meta", &log->meta}};
+    for (size_t i = 0; i < sizeof dbs / sizeof dbs[0] && !rc; i++)
+        rc = xy_from_mdb(mdb_dbi_open(txn, dbs[i].name, MDB_CREATE, dbs[i].dbi));
+    if (!rc)
+        rc = s_check_identity(log, txn);
+    if (!rc)
+        rc = view_set_open_dbs(log->vs, txn, log->views, true);
+    uint64_t hlc = 0;
+    if (!rc)
+        rc = s_meta_get_u64(txn, log->meta, "last_pos", &log->last_pos);
+    if (!rc)
+        rc = s_meta_get_u64(txn, log->meta, "count", &log->count);
+    if (!rc)
+        rc = s_meta_get_u64(txn, log->meta, "own_seq", &log->own_seq);
+    if (!rc)
+        rc = s_meta_get_u64(txn, log->meta, "hlc", &hlc);
+    if (rc) {
+        mdb_txn_abort(txn);
+        return rc;
+    }
+    log->hlc.last = hlc;
+    return xy_from_mdb(mdb_txn_commit(txn));
+}
+
+int event_log_open(event_log_t **out, const char *dir,
+                   const uint8_t node_id[XY_ID_LEN],
+                   const event_log_opts_t *opts)
+{
+    *out = NULL;
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return XY_ENOENT;
+    event_log_opts_t o = opts ? *opts : (event_log_opts_t){0};
+    event_log_t *log = xcalloc(1, sizeof *log);
+    memcpy(log->node_id, node_id, XY_ID_LEN);
+    log->vs = o.views;
+    log->map_size = o.map_size ? o.map_size : S_MAP_DEFAULT;
+    log->now_ms = o.now_ms ? o.now_ms : s_realtime_ms;
+    log->now_arg = o.now_arg;
+    log->no_sync = o.no_sync;
+    hlc_init(&log->hlc, 0, o.max_offset_ms ? o.max_offset_ms
+                                           : S_OFFSET_DEFAULT_MS);
+    int rc = xy_from_mdb(mdb_env_create(&log->env));
+    if (rc)
+        goto out;
+    rc = xy_from_mdb(mdb_env_set_maxdbs(log->env, S_MAXDBS));
+    if (!rc)
+        rc = xy_from_mdb(mdb_env_set_mapsize(log->env, log->map_size));
+    if (rc)
+        goto out;
+    /* NOTLS: reader transactions may live on threads other than the one
+     * that began them (HTTP workers). */
+    unsigned flags = MDB_NOTLS | (o.no_sync ? MDB_NOSYNC : 0);
+    rc = xy_from_mdb(mdb_env_open(log->env, dir, flags, 0600));
+    if (rc)
+        goto out;
+    int dead = 0;
+    mdb_reader_check(log->env, &dead);
+    MDB_envinfo info;
+    if (mdb_env_info(log->env, &info) == 0 && info.me_mapsize > log->map_size)
+        log->map_size = info.me_mapsize;
+    rc = s_open_dbs(log);
+out:
+    if (rc) {
+        event_log_destroy(&log);
+        return rc;
+    }
+    *out = log;
+    return 0;
+}
+
+void event_log_destroy(event_log_t **logp)
+{
+    if (!logp || !*logp)
+        return;
+    event_log_t *log = *logp;
+    if (log->env)
+        mdb_env_close(log->env);
+    free(log);
+    *logp = NULL;
+}
+
+/* Raises origin's frontier after (origin, seq) was stored: while the next
+ * seq is held, move on. */
+static int s_frontier_advance(event_log_t *log, MDB_txn *txn,
+                              const uint8_t *origin, uint64_t seq)
+{
+    MDB_val fk = {XY_ID_LEN, (void *)origin}, fv;
+    uint64_t f = 0;
+    int rc = mdb_get(txn, log->frontier, &fk, &fv);
+    if (rc == 0 && fv.mv_size == 8)
+        f = s_be64(fv.mv_data);
+    else if (rc && rc != MDB_NOTFOUND)
+        return xy_from_mdb(rc);
+    if (seq != f + 1)
+        return 0;
+    f = seq;
+    for (;;) {
+        uint8_t key[S_EVKEY_LEN];
+        memcpy(key, origin, XY_ID_LEN);
+        s_put_be64(key + XY_ID_LEN, f + 1);
+        MDB_val k = {sizeof key, key}, v;
+        rc = mdb_get(txn, log->events, &k, &v);
+        if (rc == MDB_NOTFOUND)
+            break;
+        if (rc)
+            return xy_from_mdb(rc);
+        f++;
+    }
+    uint8_t buf[8];
+    s_put_be64(buf, f);
+    fv = (MDB_val){8, buf};
+    return xy_from_mdb(mdb_put(txn, log->frontier, &fk, &fv, 0));
+}
+
+/* Stores packed bytes of ev under (origin, seq), appends it to the log and
+ * folds it into the views. XY_EEXIST when the identity is held. */
+static int s_store(event_log_t *log, s_wstate_t *ws, const Xy__Event *ev,
+                   const uint8_t *bytes, size_t len, event_write_t *w)
+{
+    uint8_t key[S_EVKEY_LEN];
+    memcpy(key, ev->origin.data, XY_ID_LEN);
+    s_put_be64(key + XY_ID_LEN, ev->seq);
+    MDB_val k = {sizeof key, key}, v = {len, (void *)bytes};
+    int rc = mdb_put(ws->txn, log->events, &k, &v, MDB_NOOVERWRITE);
+    if (rc == MDB_KEYEXIST)
+        return XY_EEXIST;
+    if (rc)
+        return xy_from_mdb(rc);
+
+    uint8_t pkey[8], lval[S_LOGVAL_LEN];
+    s_put_be64(pkey, ws->last_pos + 1);
+    memcpy(lval, key, S_EVKEY_LEN);
+    uint32_t type = (uint32_t)ev->body_case;
+    for (int i = 0; i < 4; i++)
+        lval[S_EVKEY_LEN + i] = (uint8_t)(type >> (24 - 8 * i));
+    lval[S_EVKEY_LEN + 4] = w->flags;
+    MDB_val pk = {8, pkey}, lv = {sizeof lval, lval};
+    rc = xy_from_mdb(mdb_put(ws->txn, log->log, &pk, &lv, MDB_APPEND));
+    if (!rc)
+        rc = s_frontier_advance(log, ws->txn, ev->origin.data, ev->seq);
+    if (!rc) {
+        view_txn_t vt = {ws->txn, log->vs, log->views, true};
+        rc = view_set_apply(log->vs, &vt, ev);
+    }
+    if (rc)
+        return rc;
+    ws->last_pos++;
+    ws->count++;
+    w->position = ws->last_pos;
+    w->seq = ev->seq;
+    w->hlc = ev->hlc;
+    return 0;
+}
+
+static int s_write_own(event_log_t *log, s_wstate_t *ws, event_write_t *w)
+{
+    Xy__Event *ev = w->own;
+    if (!ev || ev->body_case == XY__EVENT__BODY__NOT_SET)
+        return XY_EMISSING;
+    ev->origin.data = log->node_id;
+    ev->origin.len = XY_ID_LEN;
+    ev->seq = ws->own_seq + 1;
+    ev->hlc = hlc_now(&ws->hlc, log->now_ms(log->now_arg));
+    uint8_t *bytes = NULL;
+    size_t len = 0;
+    int rc = xy_event_pack(ev, &bytes, &len);
+    if (rc)
+        return rc;
+    rc = s_store(log, ws, ev, bytes, len, w);
+    free(bytes);
+    if (!rc)
+        ws->own_seq = ev->seq;
+    return rc;
+}
+
+static int s_write_foreign(event_log_t *log, s_wstate_t *ws, event_write_t *w)
+{
+    xy_decoded_t *d = NULL;
+    int rc = xy_event_unpack(w->bytes, w->len, &d);
+    if (rc)
+        return rc;
+    const Xy__Event *ev = xy_decoded_event(d);
+    hlc_t before = ws->hlc;
+    if (hlc_observe(&ws->hlc, ev->hlc, log->now_ms(log->now_arg)))
+        w->flags |= EVENT_FLAG_CLOCK_AHEAD;
+    rc = s_store(log, ws, ev, w->bytes, w->len, w);
+    if (rc == XY_EEXIST)
+        ws->hlc = before;
+    /* Our own events coming back (a store restored from a peer) keep the
+     * next own seq past them. */
+    if (!rc && memcmp(ev->origin.data, log->node_id, XY_ID_LEN) == 0 &&
+        ev->seq > ws->own_seq)
+        ws->own_seq = ev->seq;
+    xy_decoded_destroy(&d);
+    return rc;
+}
+
+/* Item-level outcomes stay in the item; only store-level failures abort. */
+static bool s_fatal(int rc)
+{
+    return rc == XY_ESTOREFULL || rc == XY_ESTORE || rc == XY_EIO ||
+           rc == XY_ECORRUPT || rc == XY_ENOMEM;
+}
+
+typedef int (*s_txn_fn)(event_log_t *log, s_wstate_t *ws, void *arg);
+
+/* Runs fn in a write transaction and commits it; on MDB_MAP_FULL, aborts,
+ * doubles the map (no transaction is active then) and runs fn again. */
+static int s_write_txn(event_log_t *log, s_txn_fn fn, void *arg)
+{
+    for (int attempt = 0; attempt < S_GROW_TRIES; attempt++) {
+        s_wstate_t ws = {NULL, log->hlc, log->last_pos, log->count,
+                         log->own_seq};
+        int rc = xy_from_mdb(mdb_txn_begin(log->env, NULL, 0, &ws.txn));
+        if (rc)
+            return rc;
+        rc = fn(log, &ws, arg);
+        if (!rc)
+            rc = s_meta_put_u64(ws.txn, log->meta, "last_pos", ws.last_pos);
+        if (!rc)
+            rc = s_meta_put_u64(ws.txn, log->meta, "count", ws.count);
+        if (!rc)
+            rc = s_meta_put_u64(ws.txn, log->meta, "own_seq", ws.own_seq);
+        if (!rc)
+            rc = s_meta_put_u64(ws.txn, log->meta, "hlc", ws.hlc.last);
+        if (rc) {
+            mdb_txn_abort(ws.txn);
+        } else {
+            rc = xy_from_mdb(mdb_txn_commit(ws.txn));
+        }
+        if (rc == XY_ESTOREFULL && log->map_size < S_MAP_LIMIT) {
+            size_t grown = log->map_size * 2;
+            if (mdb_env_set_mapsize(log->env, grown))
+                return XY_ESTOREFULL;
+            log->map_size = grown;
+            continue;
+        }
+        if (rc)
+            return rc;
+        log->hlc = ws.hlc;
+        log->last_pos = ws.last_pos;
+        log->count = ws.count;
+        log->own_seq = ws.own_seq;
+        return 0;
+    }
+    return XY_ESTOREFULL;
+}
+
+typedef struct s_write_args {
+    event_write_t *w;
+    size_t n;
+    const event_cursor_t *cursor;
+} s_write_args_t;
+
+static int s_write_items(event_log_t *log, s_wstate_t *ws, void *arg)
+{
+    s_write_args_t *a = arg;
+    for (size_t i = 0; i < a->n; i++) {
+        event_write_t *w = &a->w[i];
+        w->status = 0;
+        w->position = w->seq = w->hlc = 0;
+        w->flags = 0;
+        int rc;
+        if (w->kind == EVENT_WRITE_OWN)
+            rc = s_write_own(log, ws, w);
+        else if (w->kind == EVENT_WRITE_FOREIGN)
+            rc = s_write_foreign(log, ws, w);
+        else
+            rc = XY_EINVAL;
+        if (rc && s_fatal(rc))
+            return rc;
+        w->status = rc;
+    }
+    if (a->cursor) {
+        size_t plen = strlen(a->cursor->peer);
+        uint8_t buf[8];
+        s_put_be64(buf, a->cursor->position);
+        MDB_val k = {plen, (void *)a->cursor->peer}, v = {8, buf};
+        return xy_from_mdb(mdb_put(ws->txn, log->cursors, &k, &v, 0));
+    }
+    return 0;
+}
+
+int event_log_write(event_log_t *log, event_write_t *w, size_t n,
+                    const event_cursor_t *cursor)
+{
+    if (cursor) {
+        size_t plen = strlen(cursor->peer);
+        if (plen == 0 || plen > S_PEER_MAX)
+            return XY_EINVAL;
+    }
+    s_write_args_t a = {w, n, cursor};
+    return s_write_txn(log, s_write_items, &a);
+}
+
+static int s_read_begin(event_log_t *log, MDB_txn **txn)
+{
+    return xy_from_mdb(mdb_txn_begin(log->env, NULL, MDB_RDONLY, txn));
+}
+
+/* Fills ref from a log entry and the event it points at. */
+static int s_ref_from_log(event_log_t *log, MDB_txn *txn, const MDB_val *pk,
+                          const MDB_val *lv, event_ref_t *ref)
+{
+    if (pk->mv_size != 8 || lv->mv_size != S_LOGVAL_LEN)
+        return XY_ECORRUPT;
+    const uint8_t *l = lv->mv_data;
+    MDB_val k = {S_EVKEY_LEN, (void *)l}, v;
+    int rc = mdb_get(txn, log->events, &k, &v);
+    if (rc)
+        return rc == MDB_NOTFOUND ? XY_ECORRUPT : xy_from_mdb(rc);
+    ref->position = s_be64(pk->mv_data);
+    ref->origin = l;
+    ref->seq = s_be64(l + XY_ID_LEN);
+    ref->type = (uint32_t)l[S_EVKEY_LEN] << 24 |
+                (uint32_t)l[S_EVKEY_LEN + 1] << 16 |
+                (uint32_t)l[S_EVKEY_LEN + 2] << 8 | l[S_EVKEY_LEN + 3];
+    ref->flags = l[S_EVKEY_LEN + 4];
+    ref->bytes = v.mv_data;
+    ref->len = v.mv_size;
+    return 0;
+}
+
+int event_log_changes(event_log_t *log, uint64_t after, size_t max,
+                      event_filter_fn filter, void *filter_arg,
+                      event_visit_fn visit, void *visit_arg, uint64_t *last)
+{
+    if (last)
+        *last = after;
+    MDB_txn *txn = NULL;
+    int rc = s_read_begin(log, &txn);
+    if (rc)
+        return rc;
+    MDB_cursor *cur = NULL;
+    rc = xy_from_mdb(mdb_cursor_open(txn, log->log, &cur));
+    if (rc) {
+        mdb_txn_abort(txn);
+        return rc;
+    }
+    uint8_t start[8];
+    s_put_be64(start, after + 1);
+    MDB_val pk = {8, start}, lv;
+    size_t visited = 0;
+    int mrc = mdb_cursor_get(cur, &pk, &lv, MDB_SET_RANGE);
+    while (mrc == 0 && (max == 0 || visited < max)) {
+        event_ref_t ref;
+        rc = s_ref_from_log(log, txn, &pk, &lv, &ref);
+        if (rc)
+            break;
+        if (!filter || filter(&ref, filter_arg)) {
+            visited++;
+            rc = visit(&ref, visit_arg);
+            if (rc) {
+                if (last && rc > 0)
+                    *last = ref.position;
+                rc = rc < 0 ? rc : 0;
+                goto out;
+            }
+        }
+        if (last)
+            *last = ref.position;
+        mrc = mdb_cursor_get(cur, &pk, &lv, MDB_NEXT);
+    }
+    if (!rc && mrc && mrc != MDB_NOTFOUND)
+        rc = xy_from_mdb(mrc);
+out:
+    mdb_cursor_close(cur);
+    mdb_txn_abort(txn);
+    return rc;
+}
+
+int event_log_get(event_log_t *log, const uint8_t origin[XY_ID_LEN],
+                  uint64_t seq, event_visit_fn visit, void *arg)
+{
+    MDB_txn *txn = NULL;
+    int rc = s_read_begin(log, &txn);
+    if (rc)
+        return rc;
+    uint8_t key[S_EVKEY_LEN];
+    memcpy(key, origin, XY_ID_LEN);
+    s_put_be64(key + XY_ID_LEN, seq);
+    MDB_val k = {sizeof key, key}, v;
+    rc = xy_from_mdb(mdb_get(txn, log->events, &k, &v));
+    if (!rc) {
+        xy_decoded_t *d = NULL;
+        rc = xy_event_unpack(v.mv_data, v.mv_size, &d);
+        if (rc)
+            rc = XY_ECORRUPT;
+        else {
+            event_ref_t ref = {0, key, seq,
+                               (uint32_t)xy_decoded_event(d)->body_case, 0,
+                               v.mv_data, v.mv_size};
+            xy_decoded_destroy(&d);
+            rc = visit(&ref, arg);
+            rc = rc < 0 ? rc : 0;
+        }
+    }
+    mdb_txn_abort(txn);
+    return rc;
+}
+
+int event_log_frontier(event_log_t *log, const uint8_t origin[XY_ID_LEN],
+                       uint64_t *seq)
+{
+    *seq = 0;
+    MDB_txn *txn = NULL;
+    int rc = s_read_begin(log, &txn);
+    if (rc)
+        return rc;
+    MDB_val k = {XY_ID_LEN, (void *)origin}, v;
+    rc = mdb_get(txn, log->frontier, &k, &v);
+    if (rc == 0 && v.mv_size == 8)
+        *seq = s_be64(v.mv_data);
+    rc = (rc == MDB_NOTFOUND) ? 0 : xy_from_mdb(rc);
+    mdb_txn_abort(txn);
+    return rc;
+}
+
+int event_log_frontiers(event_log_t *log, event_frontier_fn visit, void *arg)
+{
+    MDB_txn *txn = NULL;
+    int rc = s_read_begin(log, &txn);
+    if (rc)
+        return rc;
+    MDB_cursor *cur = NULL;
+    rc = xy_from_mdb(mdb_cursor_open(txn, log->frontier, &cur));
+    if (!rc) {
+        MDB_val k, v;
+        int mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+        while (mrc == 0 && !rc) {
+            if (k.mv_size != XY_ID_LEN || v.mv_size != 8) {
+                rc = XY_ECORRUPT;
+                break;
+            }
+            rc = visit(k.mv_data, s_be64(v.mv_data), arg);
+            if (rc > 0) {
+                rc = 0;
+                break;
+            }
+            mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+        }
+        if (!rc && mrc && mrc != MDB_NOTFOUND)
+            rc = xy_from_mdb(mrc);
+        mdb_cursor_close(cur);
+    }
+    mdb_txn_abort(txn);
+    return rc;
+}
+
+uint64_t event_log_last_position(event_log_t *log)
+{
+    return log->last_pos;
+}
+
+uint64_t event_log_count(event_log_t *log)
+{
+    return log->count;
+}
+
+int event_log_cursor(event_log_t *log, const char *peer, uint64_t *position)
+{
+    *position = 0;
+    size_t plen = strlen(peer);
+    if (plen == 0 || plen > S_PEER_MAX)
+        return XY_EINVAL;
+    MDB_txn *txn = NULL;
+    int rc = s_read_begin(log, &txn);
+    if (rc)
+        return rc;
+    MDB_val k = {plen, (void *)peer}, v;
+    rc = mdb_get(txn, log->cursors, &k, &v);
+    if (rc == 0 && v.mv_size == 8)
+        *position = s_be64(v.mv_data);
+    rc = (rc == MDB_NOTFOUND) ? 0 : xy_from_mdb(rc);
+    mdb_txn_abort(txn);
+    return rc;
+}
+
+const uint8_t *event_log_node_id(const event_log_t *log)
+{
+    return log->node_id;
+}
+
+int event_log_view_read(event_log_t *log, view_read_fn fn, void *arg)
+{
+    MDB_txn *txn = NULL;
+    int rc = s_read_begin(log, &txn);
+    if (rc)
+        return rc;
+    view_txn_t vt = {txn, log->vs, log->views, false};
+    rc = fn(&vt, arg);
+    mdb_txn_abort(txn);
+    return rc;
+}
+
+static int s_digest_fn(view_txn_t *vt, void *arg)
+{
+    return view_digest(vt, arg);
+}
+
+int event_log_view_digest(event_log_t *log, uint8_t out[32])
+{
+    return event_log_view_read(log, s_digest_fn, out);
+}
+
+static int s_rebuild(event_log_t *log, s_wstate_t *ws, void *arg)
+{
+    (void)arg;
+    view_txn_t vt = {ws->txn, log->vs, log->views, true};
+    int rc = view_clear_all(&vt);
+    if (rc)
+        return rc;
+    MDB_cursor *cur = NULL;
+    rc = xy_from_mdb(mdb_cursor_open(ws->txn, log->log, &cur));
+    if (rc)
+        return rc;
+    MDB_val pk, lv;
+    int mrc = mdb_cursor_get(cur, &pk, &lv, MDB_FIRST);
+    while (mrc == 0 && !rc) {
+        event_ref_t ref;
+        rc = s_ref_from_log(log, ws->txn, &pk, &lv, &ref);
+        if (rc)
+            break;
+        xy_decoded_t *d = NULL;
+        if (xy_event_unpack(ref.bytes, ref.len, &d)) {
+            rc = XY_ECORRUPT;
+            break;
+        }
+        rc = view_set_apply(log->vs, &vt, xy_decoded_event(d));
+        xy_decoded_destroy(&d);
+        mrc = mdb_cursor_get(cur, &pk, &lv, MDB_NEXT);
+    }
+    if (!rc && mrc && mrc != MDB_NOTFOUND)
+        rc = xy_from_mdb(mrc);
+    mdb_cursor_close(cur);
+    return rc;
+}
+
+int event_log_rebuild_views(event_log_t *log)
+{
+    return s_write_txn(log, s_rebuild, NULL);
+}
+
+size_t event_log_map_size(const event_log_t *log)
+{
+    return log->map_size;
+}
