@@ -1,0 +1,71 @@
+/* The command-line front end both daemons share: global options, a table of
+ * commands, and the commands every node has. A daemon's main() describes
+ * itself in an app_spec_t and calls app_main(). Every error is one line on
+ * stderr naming what and where, and a non-zero exit status:
+ *   1  the command failed (bad data directory, refused input, store error)
+ *   2  bad usage (unknown flag or command, missing argument) */
+#ifndef XY_APP_H
+#define XY_APP_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "core/config.h"
+#include "core/node.h"
+#include "domain/model.h"
+
+#define APP_EXIT_FAIL 1
+#define APP_EXIT_USAGE 2
+
+typedef struct app app_t;
+
+/* A command: runs with the arguments after its name. Returns an exit
+ * status. */
+typedef struct app_command {
+    const char *name;    /* e.g. "person" */
+    int (*run)(app_t *app, int argc, char **argv);
+    bool needs_node;     /* open the node (store, identity) before running */
+    const char *usage;   /* arguments, e.g. "add --incident ID ..." */
+    const char *help;    /* one line */
+} app_command_t;
+
+typedef struct app_spec {
+    const char *program;           /* "xinyuan-agent" */
+    const char *summary;           /* one line for --help */
+    const config_key_t *schema;    /* configuration keys */
+    const app_command_t *commands; /* terminated by {NULL} */
+    const char *role;              /* "coordinator" or "agent" */
+} app_spec_t;
+
+/* Parses argv, runs the command, returns the process exit status. */
+int app_main(const app_spec_t *spec, int argc, char **argv);
+
+/* What a running command may use. The node is NULL for commands that do not
+ * need it. */
+node_t *app_node(app_t *app);
+const domain_model_t *app_model(const app_t *app);
+const app_spec_t *app_spec(const app_t *app);
+const char *app_data_dir(const app_t *app);
+const char *app_user(const app_t *app);
+bool app_json(const app_t *app);      /* --json: print JSON */
+
+/* Prints "<program>: <message>" to stderr and returns status. */
+int app_fail(const app_t *app, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Fills a random 16-byte id. */
+void app_random_id(uint8_t out[16]);
+
+/* Writes one own event and reports; returns an exit status. */
+int app_write_own(app_t *app, Xy__Event *ev, const char *what,
+                  const char *id_hex);
+
+/* The commands every node has, for inclusion in a daemon's table. */
+int app_cmd_init(app_t *app, int argc, char **argv);
+int app_cmd_status(app_t *app, int argc, char **argv);
+int app_cmd_list(app_t *app, int argc, char **argv);
+int app_cmd_run(app_t *app, int argc, char **argv);
+int app_cmd_incident(app_t *app, int argc, char **argv);
+int app_cmd_person(app_t *app, int argc, char **argv);
+
+#endif

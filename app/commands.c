@@ -1,0 +1,354 @@
+/* The commands every node has: init, status, list, run, and recording
+ * incidents and people locally (app.h). Each parses its own options and
+ * prints a table, or JSON with --json. */
+#include "app/app.h"
+#include "common/xy_error.h"
+#include "common/xy_mem.h"
+#include "core/runloop.h"
+#include "domain/incident.h"
+#include "domain/person.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Parses a command's options against opts; on a bad one, says so. Returns
+ * 0, or APP_EXIT_USAGE. Values land in vals[index of option]. */
+static int s_parse(app_t *app, int argc, char **argv,
+                   const struct option *opts, const char **vals)
+{
+    opterr = 0;
+    int c, idx = 0;
+    while ((c = getopt_long(argc, argv, ":", opts, &idx)) != -1) {
+        if (c == ':')
+            return app_fail(app, APP_EXIT_USAGE, "%s: option %s needs a value",
+                            argv[0], argv[optind - 1]);
+        if (c == '?')
+            return app_fail(app, APP_EXIT_USAGE, "%s: unknown option '%s' "
+                            "(see --help)", argv[0], argv[optind - 1]);
+        vals[c] = optarg ? optarg : "true";
+    }
+    if (optind < argc)
+        return app_fail(app, APP_EXIT_USAGE, "%s: unexpected argument '%s'",
+                        argv[0], argv[optind]);
+    return 0;
+}
+
+static uint64_t s_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+int app_cmd_init(app_t *app, int argc, char **argv)
+{
+    const char *vals[1] = {0};
+    static const struct option opts[] = {{NULL, 0, NULL, 0}};
+    int rc = s_parse(app, argc, argv, opts, vals);
+    if (rc)
+        return rc;
+    node_identity_t id;
+    char err[512];
+    rc = node_init(app_data_dir(app), app_spec(app)->schema, &id, err,
+                   sizeof err);
+    if (rc)
+        return app_fail(app, APP_EXIT_FAIL, "%s", err);
+    char nid[33], pk[65];
+    xy_hex(nid, id.node_id, 16);
+    xy_hex(pk, id.public_key, 32);
+    identity_wipe(&id);
+    if (app_json(app))
+        printf("{\"node_id\": \"%s\", \"public_key\": \"%s\"}\n", nid, pk);
+    else
+        printf("initialised %s %s\nnode id     %s\npublic key  %s\n",
+               app_spec(app)->role, app_data_dir(app), nid, pk);
+    return 0;
+}
+
+int app_cmd_status(app_t *app, int argc, char **argv)
+{
+    const char *vals[1] = {0};
+    static const struct option opts[] = {{NULL, 0, NULL, 0}};
+    int rc = s_parse(app, argc, argv, opts, vals);
+    if (rc)
+        return rc;
+    event_log_t *log = node_log(app_node(app));
+    uint8_t digest[32];
+    rc = event_log_view_digest(log, digest);
+    if (rc)
+        return app_fail(app, APP_EXIT_FAIL, "reading views: %s",
+                        xy_strerror(rc));
+    char nid[33], pk[65], dg[65];
+    xy_hex(nid, node_identity(app_node(app))->node_id, 16);
+    xy_hex(pk, node_identity(app_node(app))->public_key, 32);
+    xy_hex(dg, digest, 32);
+    json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s}", "role",
+                          app_spec(app)->role, "node_id", nid, "public_key",
+                          pk, "events", (json_int_t)event_log_count(log),
+                          "last_position",
+                          (json_int_t)event_log_last_position(log),
+                          "view_digest", dg);
+    if (app_json(app)) {
+        json_dumpf(o, stdout, JSON_INDENT(2));
+        putchar('\n');
+    } else {
+        printf("role           %s\nnode id        %s\npublic key     %s\n"
+               "events         %llu\nlast position  %llu\nview digest    %s\n",
+               app_spec(app)->role, nid, pk,
+               (unsigned long long)event_log_count(log),
+               (unsigned long long)event_log_last_position(log), dg);
+    }
+    json_decref(o);
+    return 0;
+}
+
+typedef struct s_list_args {
+    const domain_model_t *m;
+    const char *what;
+    json_t *out;
+} s_list_args_t;
+
+static int s_list_read(view_txn_t *vt, void *arg)
+{
+    s_list_args_t *a = arg;
+    if (strcmp(a->what, "incidents") == 0)
+        a->out = incident_list(vt, a->m);
+    else if (strcmp(a->what, "persons") == 0)
+        a->out = person_list(vt, a->m);
+    else
+        a->out = person_site_counts(vt, a->m);
+    return a->out ? 0 : XY_ECORRUPT;
+}
+
+static void s_print_table(const char *what, json_t *arr)
+{
+    size_t i;
+    json_t *o;
+    if (strcmp(what, "incidents") == 0) {
+        printf("%-32s  %-12s  %-5s  %-8s  %s\n", "ID", "HAZARD", "LEVEL",
+               "EXERCISE", "TITLE");
+        json_array_foreach(arr, i, o)
+        printf("%-32s  %-12s  %-5s  %-8s  %s\n",
+               json_string_value(json_object_get(o, "id")),
+               json_string_value(json_object_get(o, "hazard")),
+               json_string_value(json_object_get(o, "level")),
+               json_is_true(json_object_get(o, "exercise")) ? "EXERCISE" : "",
+               json_string_value(json_object_get(o, "title")));
+    } else if (strcmp(what, "persons") == 0) {
+        printf("%-32s  %-3s  %-7s  %-8s  %-24s  %s\n", "ID", "AGE", "SEX",
+               "EXERCISE", "SITE", "VULNERABILITY");
+        json_array_foreach(arr, i, o)
+        {
+            char *v = json_dumps(json_object_get(o, "vulnerability"),
+                                 JSON_COMPACT);
+            printf("%-32s  %-3lld  %-7s  %-8s  %-24s  %s\n",
+                   json_string_value(json_object_get(o, "id")),
+                   (long long)json_integer_value(json_object_get(o, "age_band")),
+                   json_string_value(json_object_get(o, "sex")),
+                   json_is_true(json_object_get(o, "exercise")) ? "EXERCISE"
+                                                                : "",
+                   json_string_value(json_object_get(o, "site")), v ? v : "");
+            free(v);
+        }
+    } else {
+        printf("%-32s  %-7s  %s\n", "INCIDENT", "PERSONS", "SITE");
+        json_array_foreach(arr, i, o)
+        printf("%-32s  %-7lld  %s\n",
+               json_string_value(json_object_get(o, "incident")),
+               (long long)json_integer_value(json_object_get(o, "persons")),
+               json_string_value(json_object_get(o, "site")));
+    }
+    printf("(%zu)\n", json_array_size(arr));
+}
+
+int app_cmd_list(app_t *app, int argc, char **argv)
+{
+    if (argc != 2 || (strcmp(argv[1], "incidents") && strcmp(argv[1], "persons")
+                      && strcmp(argv[1], "sites")))
+        return app_fail(app, APP_EXIT_USAGE, "list: say what: incidents, "
+                        "persons or sites");
+    s_list_args_t a = {app_model(app), argv[1], NULL};
+    int rc = event_log_view_read(node_log(app_node(app)), s_list_read, &a);
+    if (rc)
+        return app_fail(app, APP_EXIT_FAIL, "list %s: %s", argv[1],
+                        xy_strerror(rc));
+    if (app_json(app)) {
+        json_dumpf(a.out, stdout, JSON_INDENT(2));
+        putchar('\n');
+    } else {
+        s_print_table(argv[1], a.out);
+    }
+    json_decref(a.out);
+    return 0;
+}
+
+int app_cmd_run(app_t *app, int argc, char **argv)
+{
+    const char *vals[1] = {0};
+    static const struct option opts[] = {{NULL, 0, NULL, 0}};
+    int rc = s_parse(app, argc, argv, opts, vals);
+    if (rc)
+        return rc;
+    runloop_t *rl = NULL;
+    rc = runloop_new(&rl);
+    if (rc)
+        return app_fail(app, APP_EXIT_FAIL, "cannot start the event loop: %s",
+                        xy_strerror(rc));
+    char nid[33];
+    event_log_t *log = node_log(app_node(app));
+    printf("%s running: node %s, %llu events, data %s\n",
+           app_spec(app)->role,
+           xy_hex(nid, node_identity(app_node(app))->node_id, 16),
+           (unsigned long long)event_log_count(log), app_data_dir(app));
+    fflush(stdout);
+    int sig = runloop_run(rl);
+    runloop_destroy(&rl);
+    printf("%s stopped%s\n", app_spec(app)->role,
+           sig ? " by signal" : "");
+    return 0;
+}
+
+int app_write_own(app_t *app, Xy__Event *ev, const char *what,
+                  const char *id_hex)
+{
+    event_write_t w = {.kind = EVENT_WRITE_OWN, .own = ev};
+    int rc = event_log_write(node_log(app_node(app)), &w, 1, NULL);
+    if (!rc)
+        rc = w.status;
+    if (rc)
+        return app_fail(app, APP_EXIT_FAIL, "storing the %s: %s", what,
+                        xy_strerror(rc));
+    if (app_json(app))
+        printf("{\"id\": \"%s\", \"seq\": %llu, \"position\": %llu}\n",
+               id_hex, (unsigned long long)w.seq,
+               (unsigned long long)w.position);
+    else
+        printf("recorded %s %s (event %llu)\n", what, id_hex,
+               (unsigned long long)w.seq);
+    return 0;
+}
+
+static int s_number(app_t *app, const char *cmd, const char *name,
+                    const char *text, double lo, double hi, double *out)
+{
+    char *end = NULL;
+    double v = strtod(text, &end);
+    if (!end || *end || end == text || !isfinite(v) || v < lo || v > hi)
+        return app_fail(app, APP_EXIT_USAGE, "%s: --%s '%s' is not a number "
+                        "in %g..%g", cmd, name, text, lo, hi);
+    *out = v;
+    return 0;
+}
+
+enum { I_HAZARD, I_TITLE, I_LAT, I_LON, I_MAG, I_LEVEL, I_EXERCISE, I_N };
+
+int app_cmd_incident(app_t *app, int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "declare") != 0)
+        return app_fail(app, APP_EXIT_USAGE, "incident: say 'incident "
+                        "declare --hazard H --title T ...'");
+    static const struct option opts[] = {
+        {"hazard", required_argument, NULL, I_HAZARD},
+        {"title", required_argument, NULL, I_TITLE},
+        {"lat", required_argument, NULL, I_LAT},
+        {"lon", required_argument, NULL, I_LON},
+        {"magnitude", required_argument, NULL, I_MAG},
+        {"level", required_argument, NULL, I_LEVEL},
+        {"exercise", no_argument, NULL, I_EXERCISE},
+        {NULL, 0, NULL, 0},
+    };
+    const char *v[I_N] = {0};
+    int rc = s_parse(app, argc - 1, argv + 1, opts, v);
+    if (rc)
+        return rc;
+    incident_input_t in = {.hazard = v[I_HAZARD], .title = v[I_TITLE],
+                           .level = v[I_LEVEL], .exercise = v[I_EXERCISE],
+                           .author = app_user(app)};
+    if (!!v[I_LAT] != !!v[I_LON])
+        return app_fail(app, APP_EXIT_USAGE, "incident declare: give both "
+                        "--lat and --lon, or neither");
+    if (v[I_LAT]) {
+        in.has_epicentre = true;
+        if (s_number(app, "incident declare", "lat", v[I_LAT], -90, 90,
+                     &in.lat) ||
+            s_number(app, "incident declare", "lon", v[I_LON], -180, 180,
+                     &in.lon))
+            return APP_EXIT_USAGE;
+    }
+    if (v[I_MAG] && s_number(app, "incident declare", "magnitude", v[I_MAG],
+                             0, 10, &in.magnitude))
+        return APP_EXIT_USAGE;
+    domain_id_t id;
+    app_random_id(id.b);
+    domain_event_t de;
+    domain_error_t err;
+    rc = incident_declare(&de, &id, &in, s_now_ms(), &err);
+    if (rc)
+        return app_fail(app, APP_EXIT_FAIL, "incident declare: %s: %s",
+                        err.field, err.msg);
+    char hex[DOMAIN_ID_HEX];
+    return app_write_own(app, &de.ev, "incident", domain_id_format(&id, hex));
+}
+
+enum { P_INCIDENT, P_AGE, P_SEX, P_LANG, P_VULN, P_SITE, P_ZONE, P_WORKER,
+       P_EXERCISE, P_N };
+
+int app_cmd_person(app_t *app, int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "add") != 0)
+        return app_fail(app, APP_EXIT_USAGE, "person: say 'person add "
+                        "--incident ID --age-band N --site S ...'");
+    static const struct option opts[] = {
+        {"incident", required_argument, NULL, P_INCIDENT},
+        {"age-band", required_argument, NULL, P_AGE},
+        {"sex", required_argument, NULL, P_SEX},
+        {"language", required_argument, NULL, P_LANG},
+        {"vulnerability", required_argument, NULL, P_VULN},
+        {"site", required_argument, NULL, P_SITE},
+        {"zone", required_argument, NULL, P_ZONE},
+        {"worker", required_argument, NULL, P_WORKER},
+        {"exercise", no_argument, NULL, P_EXERCISE},
+        {NULL, 0, NULL, 0},
+    };
+    const char *v[P_N] = {0};
+    int rc = s_parse(app, argc - 1, argv + 1, opts, v);
+    if (rc)
+        return rc;
+    domain_id_t incident, zone;
+    if (!v[P_INCIDENT] || domain_id_parse(&incident, v[P_INCIDENT]))
+        return app_fail(app, APP_EXIT_USAGE, "person add: --incident needs "
+                        "an incident id of 32 hex digits (see 'list "
+                        "incidents')");
+    if (v[P_ZONE] && domain_id_parse(&zone, v[P_ZONE]))
+        return app_fail(app, APP_EXIT_USAGE, "person add: --zone needs a "
+                        "zone id of 32 hex digits");
+    double age = -1;
+    if (!v[P_AGE] ||
+        s_number(app, "person add", "age-band", v[P_AGE], 0, 120, &age))
+        return v[P_AGE] ? APP_EXIT_USAGE
+                        : app_fail(app, APP_EXIT_USAGE,
+                                   "person add: --age-band is required");
+    person_input_t in = {.incident = &incident, .age_band = (int)age,
+                         .sex = v[P_SEX], .language = v[P_LANG],
+                         .vulnerability = v[P_VULN], .site = v[P_SITE],
+                         .zone = v[P_ZONE] ? &zone : NULL,
+                         .worker = v[P_WORKER] ? v[P_WORKER] : app_user(app),
+                         .exercise = v[P_EXERCISE], .author = app_user(app)};
+    if (age != floor(age))
+        return app_fail(app, APP_EXIT_USAGE, "person add: --age-band must be "
+                        "a whole number");
+    domain_id_t id;
+    app_random_id(id.b);
+    domain_event_t de;
+    domain_error_t err;
+    rc = person_register(&de, &id, &in, &err);
+    if (rc)
+        return app_fail(app, APP_EXIT_FAIL, "person add: %s: %s", err.field,
+                        err.msg);
+    char hex[DOMAIN_ID_HEX];
+    return app_write_own(app, &de.ev, "person", domain_id_format(&id, hex));
+}

@@ -1,0 +1,30 @@
+/* xinyuan-coordinator: the command-center daemon and its command line. */
+#include "app/app.h"
+
+static const config_key_t s_schema[] = {
+    {"name", CONFIG_STRING, "coordinator", "name shown to agents and in logs"},
+    {"max_clock_offset_ms", CONFIG_INT, "300000",
+     "how far ahead of this clock a remote timestamp may be"},
+    {NULL, 0, NULL, NULL},
+};
+
+static const app_command_t s_commands[] = {
+    {"init", app_cmd_init, false, "", "create the data directory and keys"},
+    {"run", app_cmd_run, true, "", "run the daemon until SIGINT/SIGTERM"},
+    {"status", app_cmd_status, true, "", "node id, key, events, digest"},
+    {"list", app_cmd_list, true, "incidents|persons|sites", "show what is held"},
+    {"incident", app_cmd_incident, true,
+     "declare --hazard H --title T [--lat --lon --magnitude --level --exercise]",
+     "declare an incident"},
+    {NULL, NULL, false, NULL, NULL},
+};
+
+int main(int argc, char **argv)
+{
+    static const app_spec_t spec = {
+        "xinyuan-coordinator",
+        "Xinyuan command-center coordinator (psychological crisis "
+        "intervention).",
+        s_schema, s_commands, "coordinator"};
+    return app_main(&spec, argc, argv);
+}

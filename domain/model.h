@@ -1,0 +1,24 @@
+/* The crisis-intervention model as core sees it: the set of views and the
+ * reducers that fold events into them. Daemons create one model and hand its
+ * view set to the event log; readers use the view indexes to query. Reducers
+ * are order-independent (DESIGN.md, "Events"): registers are
+ * last-writer-wins by (hlc, origin), counts follow the winners. */
+#ifndef XY_DOMAIN_MODEL_H
+#define XY_DOMAIN_MODEL_H
+
+#include "core/view.h"
+
+typedef struct domain_model {
+    view_set_t *views;   /* owned */
+    int incidents;       /* incident_id -> LWW [exercise] IncidentDeclared */
+    int incident_levels; /* incident_id -> LWW [level] */
+    int persons;         /* person_id -> LWW [exercise][incident] Person.. */
+    int person_places;   /* person_id -> LWW [incident] Place */
+    int site_counts;     /* incident_id | site -> persons there now */
+} domain_model_t;
+
+/* Creates the model with every view and reducer. The caller owns it. */
+domain_model_t *domain_model_new(void);
+void domain_model_destroy(domain_model_t **m);
+
+#endif

@@ -1,0 +1,197 @@
+/* Affected people (person.h). */
+#include "domain/person.h"
+#include "domain/lww.h"
+#include "common/xy_error.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int person_vulnerability_parse(const char *text, uint32_t *flags,
+                               domain_error_t *err)
+{
+    *flags = 0;
+    if (!text || !*text)
+        return 0;
+    char buf[256];
+    if (strlen(text) >= sizeof buf)
+        return domain_fail(err, XY_ETOOBIG, "vulnerability", "list too long");
+    snprintf(buf, sizeof buf, "%s", text);
+    char *save = NULL;
+    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        int v;
+        if (domain_enum_parse(&xy__vulnerability__descriptor, "VULN_", t, &v)) {
+            char names[256];
+            return domain_fail(
+                err, XY_EINVAL, "vulnerability", "unknown '%s' (one of: %s)",
+                t, domain_enum_names(&xy__vulnerability__descriptor, "VULN_",
+                                     names, sizeof names));
+        }
+        *flags |= (uint32_t)v;
+    }
+    return 0;
+}
+
+int person_register(domain_event_t *out, const domain_id_t *id,
+                    const person_input_t *in, domain_error_t *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!in->incident || domain_id_is_zero(in->incident))
+        return domain_fail(err, XY_EINVAL, "incident",
+                           "an incident id is required");
+    if (in->age_band < 0 || in->age_band > PERSON_AGE_MAX ||
+        in->age_band % 5 != 0)
+        return domain_fail(err, XY_ERANGE, "age_band",
+                           "age band %d is not a multiple of 5 in 0..%d",
+                           in->age_band, PERSON_AGE_MAX);
+    int sex = 0;
+    if (in->sex && domain_enum_parse(&xy__sex__descriptor, "SEX_", in->sex,
+                                     &sex))
+        return domain_fail(err, XY_EINVAL, "sex",
+                           "'%s' is not one of female, male, other", in->sex);
+    uint32_t vuln = 0;
+    int rc = person_vulnerability_parse(in->vulnerability, &vuln, err);
+    if (rc)
+        return rc;
+    size_t slen = in->site ? strlen(in->site) : 0;
+    if (slen == 0 || slen > PERSON_SITE_MAX)
+        return domain_fail(err, XY_EINVAL, "site",
+                           "a site of 1 to %d bytes is required",
+                           PERSON_SITE_MAX);
+    if (in->language && strlen(in->language) > 32)
+        return domain_fail(err, XY_EINVAL, "language", "language too long");
+
+    memcpy(out->incident_id, in->incident->b, DOMAIN_ID_LEN);
+    memcpy(out->subject_id, id->b, DOMAIN_ID_LEN);
+    xy__event__init(&out->ev);
+    xy__place__init(&out->place);
+    out->place.site = (char *)in->site;
+    if (in->zone) {
+        memcpy(out->zone_id, in->zone->b, DOMAIN_ID_LEN);
+        out->place.zone_id = (ProtobufCBinaryData){XY_ID_LEN, out->zone_id};
+    }
+    Xy__PersonRegistered *b = &out->body.person_registered;
+    xy__person_registered__init(b);
+    b->person_id = (ProtobufCBinaryData){XY_ID_LEN, out->subject_id};
+    b->age_band = (uint32_t)in->age_band;
+    b->sex = sex;
+    b->language = (char *)(in->language ? in->language : "");
+    b->vulnerability = vuln;
+    b->place = &out->place;
+    b->worker = (char *)(in->worker ? in->worker : "");
+    out->ev.incident_id = (ProtobufCBinaryData){XY_ID_LEN, out->incident_id};
+    out->ev.exercise = in->exercise;
+    out->ev.author = (char *)(in->author ? in->author : "");
+    out->ev.body_case = XY__EVENT__BODY_PERSON_REGISTERED;
+    out->ev.person_registered = b;
+    return 0;
+}
+
+typedef struct s_ctx {
+    view_txn_t *vt;
+    const domain_model_t *m;
+    json_t *arr;
+} s_ctx_t;
+
+static json_t *s_vuln_names(uint32_t flags)
+{
+    json_t *arr = json_array();
+    for (unsigned i = 0; i < xy__vulnerability__descriptor.n_values; i++) {
+        const ProtobufCEnumValue *v = &xy__vulnerability__descriptor.values[i];
+        if (v->value && (flags & (uint32_t)v->value)) {
+            char name[48];
+            json_array_append_new(
+                arr, json_string(domain_enum_name(&xy__vulnerability__descriptor,
+                                                  "VULN_", v->value, name,
+                                                  sizeof name)));
+        }
+    }
+    return arr;
+}
+
+static int s_person_entry(const void *key, size_t klen, const void *val,
+                          size_t vlen, void *arg)
+{
+    s_ctx_t *c = arg;
+    size_t head = LWW_HEADER + 1 + XY_ID_LEN;
+    if (klen != XY_ID_LEN || vlen < head)
+        return XY_ECORRUPT;
+    const uint8_t *p = (const uint8_t *)val + LWW_HEADER;
+    Xy__PersonRegistered *pr =
+        xy__person_registered__unpack(NULL, vlen - head, p + 1 + XY_ID_LEN);
+    if (!pr)
+        return XY_ECORRUPT;
+    /* The current place is the place register's winner, which a later
+     * PersonMoved may have replaced. */
+    const char *site = pr->place && pr->place->site ? pr->place->site : "";
+    Xy__Place *place = NULL;
+    const void *pv;
+    size_t plen;
+    if (lww_get(c->vt, c->m->person_places, key, klen, &pv, &plen) == 0 &&
+        plen >= XY_ID_LEN) {
+        place = xy__place__unpack(NULL, plen - XY_ID_LEN,
+                                  (const uint8_t *)pv + XY_ID_LEN);
+        if (place && place->site)
+            site = place->site;
+    }
+    char hex[DOMAIN_ID_HEX], inc[DOMAIN_ID_HEX], sex[16];
+    domain_id_t id, iid;
+    memcpy(id.b, key, DOMAIN_ID_LEN);
+    memcpy(iid.b, p + 1, DOMAIN_ID_LEN);
+    json_t *o = json_pack(
+        "{s:s, s:s, s:i, s:s, s:o, s:s, s:s, s:b}", "id",
+        domain_id_format(&id, hex), "incident", domain_id_format(&iid, inc),
+        "age_band", (int)pr->age_band, "sex",
+        domain_enum_name(&xy__sex__descriptor, "SEX_", pr->sex, sex,
+                         sizeof sex),
+        "vulnerability", s_vuln_names(pr->vulnerability), "site", site,
+        "worker", pr->worker ? pr->worker : "", "exercise", p[0] != 0);
+    if (place)
+        xy__place__free_unpacked(place, NULL);
+    xy__person_registered__free_unpacked(pr, NULL);
+    if (!o)
+        return XY_ENOMEM;
+    json_array_append_new(c->arr, o);
+    return 0;
+}
+
+json_t *person_list(view_txn_t *vt, const domain_model_t *m)
+{
+    s_ctx_t c = {vt, m, json_array()};
+    if (view_scan(vt, m->persons, NULL, 0, s_person_entry, &c)) {
+        json_decref(c.arr);
+        return NULL;
+    }
+    return c.arr;
+}
+
+static int s_count_entry(const void *key, size_t klen, const void *val,
+                         size_t vlen, void *arg)
+{
+    s_ctx_t *c = arg;
+    if (klen < XY_ID_LEN || vlen != 8)
+        return XY_ECORRUPT;
+    int64_t n = 0;
+    for (int i = 0; i < 8; i++)
+        n = (int64_t)((uint64_t)n << 8 | ((const uint8_t *)val)[i]);
+    char inc[DOMAIN_ID_HEX];
+    domain_id_t iid;
+    memcpy(iid.b, key, DOMAIN_ID_LEN);
+    json_t *o = json_pack("{s:s, s:s#, s:I}", "incident",
+                          domain_id_format(&iid, inc), "site",
+                          (const char *)key + XY_ID_LEN, (int)(klen - XY_ID_LEN),
+                          "persons", (json_int_t)n);
+    if (!o)
+        return XY_ENOMEM;
+    json_array_append_new(c->arr, o);
+    return 0;
+}
+
+json_t *person_site_counts(view_txn_t *vt, const domain_model_t *m)
+{
+    s_ctx_t c = {vt, m, json_array()};
+    if (view_scan(vt, m->site_counts, NULL, 0, s_count_entry, &c)) {
+        json_decref(c.arr);
+        return NULL;
+    }
+    return c.arr;
+}

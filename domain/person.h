@@ -1,0 +1,46 @@
+/* Affected people: registering a person met in the field and reading who is
+ * held. No personal data (names, phone numbers, ID numbers) is taken here:
+ * those are sealed under the incident's data key (see docs/architecture.md). */
+#ifndef XY_DOMAIN_PERSON_H
+#define XY_DOMAIN_PERSON_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "domain/domain_event.h"
+#include "domain/model.h"
+
+#define PERSON_SITE_MAX 100
+#define PERSON_AGE_MAX 120
+
+typedef struct person_input {
+    const domain_id_t *incident; /* the incident the person belongs to */
+    int age_band;                /* lower bound of a 5-year band, 0..120 */
+    const char *sex;             /* "female", "male", "other" or NULL */
+    const char *language;        /* e.g. "zh", "bo"; may be NULL */
+    const char *vulnerability;   /* comma list: child,bereaved,...; NULL */
+    const char *site;            /* shelter, village or site name */
+    const domain_id_t *zone;     /* may be NULL */
+    const char *worker;          /* user id of the worker following them */
+    bool exercise;               /* belongs to a drill */
+    const char *author;          /* user id */
+} person_input_t;
+
+/* Fills out with a PersonRegistered event for person id. Borrows in's
+ * strings. Errors name the field: XY_EINVAL, XY_ERANGE. */
+int person_register(domain_event_t *out, const domain_id_t *id,
+                    const person_input_t *in, domain_error_t *err);
+
+/* Parses a comma-separated list of vulnerability names into flags. */
+int person_vulnerability_parse(const char *text, uint32_t *flags,
+                               domain_error_t *err);
+
+/* Returns a new JSON array of the persons held (owned by the caller): id,
+ * incident, age_band, sex, vulnerability names, site, worker, exercise. */
+json_t *person_list(view_txn_t *vt, const domain_model_t *m);
+
+/* Returns a new JSON array of {incident, site, persons} counts. */
+json_t *person_site_counts(view_txn_t *vt, const domain_model_t *m);
+
+#endif
