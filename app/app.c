@@ -152,7 +152,9 @@ int app_main(const app_spec_t *spec, int argc, char **argv)
     if (cmd->needs_node) {
         char err[512];
         int rc = node_open(&app.node, app.data_dir, app.config_path,
-                           spec->schema, app.model->views, err, sizeof err);
+                           spec->schema, app.model->views,
+                           cmd->needs_node == APP_NODE_DAEMON, err,
+                           sizeof err);
         if (rc)
             status = app_fail(&app, APP_EXIT_FAIL, "%s", err);
     }

@@ -19,12 +19,18 @@
 
 typedef struct app app_t;
 
+enum {
+    APP_NODE_NONE = 0,   /* the command opens nothing (init) */
+    APP_NODE_SHARED = 1, /* store and identity, beside a running daemon */
+    APP_NODE_DAEMON = 2, /* the same, holding the one-daemon lock */
+};
+
 /* A command: runs with the arguments after its name. Returns an exit
  * status. */
 typedef struct app_command {
     const char *name;    /* e.g. "person" */
     int (*run)(app_t *app, int argc, char **argv);
-    bool needs_node;     /* open the node (store, identity) before running */
+    int needs_node;      /* APP_NODE_*: open the node before running */
     const char *usage;   /* arguments, e.g. "add --incident ID ..." */
     const char *help;    /* one line */
 } app_command_t;

@@ -348,6 +348,22 @@ static bool s_fatal(int rc)
            rc == XY_ECORRUPT || rc == XY_ENOMEM;
 }
 
+/* Reads the committed counters and clock as this transaction sees them. */
+static int s_load_counters(event_log_t *log, MDB_txn *txn, s_wstate_t *ws)
+{
+    uint64_t hlc = 0;
+    int rc = s_meta_get_u64(txn, log->meta, "last_pos", &ws->last_pos);
+    if (!rc)
+        rc = s_meta_get_u64(txn, log->meta, "count", &ws->count);
+    if (!rc)
+        rc = s_meta_get_u64(txn, log->meta, "own_seq", &ws->own_seq);
+    if (!rc)
+        rc = s_meta_get_u64(txn, log->meta, "hlc", &hlc);
+    if (!rc && hlc > ws->hlc.last)
+        ws->hlc.last = hlc;
+    return rc;
+}
+
 typedef int (*s_txn_fn)(event_log_t *log, s_wstate_t *ws, void *arg);
 
 /* Runs fn in a write transaction and commits it; on MDB_MAP_FULL, aborts,
@@ -360,7 +376,12 @@ static int s_write_txn(event_log_t *log, s_txn_fn fn, void *arg)
         int rc = xy_from_mdb(mdb_txn_begin(log->env, NULL, 0, &ws.txn));
         if (rc)
             return rc;
-        rc = fn(log, &ws, arg);
+        /* Another process (the command line beside a running daemon) may
+         * have written since: the transaction's own view of the counters is
+         * the truth. */
+        rc = s_load_counters(log, ws.txn, &ws);
+        if (!rc)
+            rc = fn(log, &ws, arg);
         if (!rc)
             rc = s_meta_put_u64(ws.txn, log->meta, "last_pos", ws.last_pos);
         if (!rc)
@@ -591,6 +612,24 @@ int event_log_frontiers(event_log_t *log, event_frontier_fn visit, void *arg)
     }
     mdb_txn_abort(txn);
     return rc;
+}
+
+int event_log_refresh(event_log_t *log)
+{
+    MDB_txn *txn = NULL;
+    int rc = s_read_begin(log, &txn);
+    if (rc)
+        return rc;
+    s_wstate_t ws = {txn, log->hlc, 0, 0, 0};
+    rc = s_load_counters(log, txn, &ws);
+    mdb_txn_abort(txn);
+    if (rc)
+        return rc;
+    log->last_pos = ws.last_pos;
+    log->count = ws.count;
+    log->own_seq = ws.own_seq;
+    log->hlc = ws.hlc;
+    return 0;
 }
 
 uint64_t event_log_last_position(event_log_t *log)

@@ -14,8 +14,11 @@
  *   transaction; when it returns 0 all of them are durable.
  * - MDB_MAP_FULL grows the map and retries, invisibly to the caller.
  *
- * One writer: event_log_write is called from one thread (the loop thread).
- * Readers on other threads may call the read functions concurrently. */
+ * Within a process, event_log_write is called from one thread (the loop
+ * thread); readers on other threads may call the read functions
+ * concurrently. Other processes may write to the same store (the command
+ * line beside a running daemon): LMDB serialises writers, and every write
+ * transaction reads the counters afresh. */
 #ifndef XY_EVENT_LOG_H
 #define XY_EVENT_LOG_H
 
@@ -128,7 +131,12 @@ typedef int (*event_frontier_fn)(const uint8_t origin[XY_ID_LEN],
                                  uint64_t seq, void *arg);
 int event_log_frontiers(event_log_t *log, event_frontier_fn visit, void *arg);
 
-/* The last log position given (0 for an empty log). */
+/* Re-reads the counters another process may have moved (last position,
+ * count), so that the two functions below see its writes. */
+int event_log_refresh(event_log_t *log);
+
+/* The last log position given (0 for an empty log), as of this process's
+ * last write or event_log_refresh. */
 uint64_t event_log_last_position(event_log_t *log);
 
 /* The number of events held. */

@@ -75,8 +75,8 @@ int node_init(const char *dir, const config_key_t *schema,
 }
 
 int node_open(node_t **out, const char *dir, const char *config_path,
-              const config_key_t *schema, const view_set_t *views, char *err,
-              size_t errlen)
+              const config_key_t *schema, const view_set_t *views,
+              bool daemon, char *err, size_t errlen)
 {
     *out = NULL;
     char key[S_PATH_MAX], cfg[S_PATH_MAX], store[S_PATH_MAX], lock[S_PATH_MAX];
@@ -103,16 +103,19 @@ int node_open(node_t **out, const char *dir, const char *config_path,
     node_t *n = xcalloc(1, sizeof *n);
     n->lock_fd = -1;
     n->dir = xstrdup(dir);
-    n->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (n->lock_fd < 0) {
-        snprintf(err, errlen, "%s: %s", lock, strerror(errno));
-        rc = XY_EIO;
-        goto out;
-    }
-    if (flock(n->lock_fd, LOCK_EX | LOCK_NB) != 0) {
-        snprintf(err, errlen, "%s: in use by another process", dir);
-        rc = XY_ELOCKED;
-        goto out;
+    if (daemon) {
+        n->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (n->lock_fd < 0) {
+            snprintf(err, errlen, "%s: %s", lock, strerror(errno));
+            rc = XY_EIO;
+            goto out;
+        }
+        if (flock(n->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+            snprintf(err, errlen, "%s: a daemon already runs on this "
+                     "directory", dir);
+            rc = XY_ELOCKED;
+            goto out;
+        }
     }
     rc = identity_load(key, &n->id);
     if (rc) {

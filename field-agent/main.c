@@ -10,17 +10,17 @@ static const config_key_t s_schema[] = {
 };
 
 static const app_command_t s_commands[] = {
-    {"init", app_cmd_init, false, "", "create the data directory and keys"},
-    {"run", app_cmd_run, true, "", "run the daemon until SIGINT/SIGTERM"},
-    {"status", app_cmd_status, true, "", "node id, key, events, digest"},
-    {"list", app_cmd_list, true, "incidents|persons|sites", "show what is held"},
-    {"incident", app_cmd_incident, true,
+    {"init", app_cmd_init, APP_NODE_NONE, "", "create the data directory and keys"},
+    {"run", app_cmd_run, APP_NODE_DAEMON, "", "run the daemon until SIGINT/SIGTERM"},
+    {"status", app_cmd_status, APP_NODE_SHARED, "", "node id, key, events, digest"},
+    {"list", app_cmd_list, APP_NODE_SHARED, "incidents|persons|sites", "show what is held"},
+    {"incident", app_cmd_incident, APP_NODE_SHARED,
      "declare --hazard H --title T [--lat --lon --magnitude --level --exercise]",
      "record an incident"},
-    {"person", app_cmd_person, true,
+    {"person", app_cmd_person, APP_NODE_SHARED,
      "add --incident ID --age-band N --site S [--sex --vulnerability ...]",
      "register a person met in the field"},
-    {NULL, NULL, false, NULL, NULL},
+    {NULL, NULL, 0, NULL, NULL},
 };
 
 int main(int argc, char **argv)

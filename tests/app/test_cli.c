@@ -235,7 +235,7 @@ Test(cli, impossible_answers_are_refused_with_the_field)
     cr_assert_not_null(strstr(r.out, "(0)"), "nothing stored: %s", r.out);
 }
 
-Test(cli, a_second_process_on_the_same_directory_is_refused)
+Test(cli, a_second_daemon_is_refused_while_the_command_line_may_write)
 {
     s_out_t r;
     s_run(&r, XY_COORDINATOR_BIN, "-d", data, "init", NULL);
@@ -264,18 +264,24 @@ Test(cli, a_second_process_on_the_same_directory_is_refused)
         if (!running)
             usleep(50 * 1000);
     }
-    /* A second process on the same directory. */
+    /* A second daemon on the same directory; the command line beside. */
     bool refused = false;
+    s_out_t w;
     if (running) {
-        s_run(&r, XY_COORDINATOR_BIN, "-d", data, "status", NULL);
-        refused = r.status == 1 && strstr(r.err, "in use by another process");
+        s_run(&r, XY_COORDINATOR_BIN, "-d", data, "run", NULL);
+        refused = r.status == 1 &&
+                  strstr(r.err, "a daemon already runs on this directory");
+        s_run(&w, XY_COORDINATOR_BIN, "-d", data, "incident", "declare",
+              "--hazard", "fire", "--title", "beside the daemon", NULL);
     }
     kill(pid, SIGTERM);
     int st;
     waitpid(pid, &st, 0);
     cr_assert(running, "the daemon did not start");
-    cr_assert(refused, "a second process was let in: %s", r.err);
+    cr_assert(refused, "a second daemon was let in: %s", r.err);
+    cr_assert_eq(w.status, 0, "the command line beside it: %s", w.err);
     cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "daemon exit %d", st);
-    s_run(&r, XY_COORDINATOR_BIN, "-d", data, "status", NULL);
+    s_run(&r, XY_COORDINATOR_BIN, "-d", data, "list", "incidents", NULL);
     cr_assert_eq(r.status, 0, "after the daemon stopped: %s", r.err);
+    cr_assert_not_null(strstr(r.out, "beside the daemon"), "%s", r.out);
 }

@@ -7,6 +7,8 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static char *dir;
 static uint8_t me[XY_ID_LEN];
@@ -354,5 +356,38 @@ Test(event_log, full_map_grows_and_keeps_every_event)
     uint64_t f;
     cr_assert_eq(event_log_frontier(log, origin, &f), 0);
     cr_assert_eq(f, N);
+    event_log_destroy(&log);
+}
+
+Test(event_log, two_processes_writing_one_store_keep_seq_contiguous)
+{
+    enum { PER = 60 };
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    /* Both processes open their own environment after the fork. */
+    event_log_t *log = s_open();
+    for (int i = 0; i < PER; i++) {
+        s_own_t a;
+        s_own_init(&a, pid == 0 ? "child" : "parent");
+        event_write_t w = {.kind = EVENT_WRITE_OWN, .own = &a.ev};
+        if (event_log_write(log, &w, 1, NULL) != 0 || w.status != 0) {
+            if (pid == 0)
+                _exit(1);
+            cr_assert_fail("parent write %d failed", i);
+        }
+    }
+    event_log_destroy(&log);
+    if (pid == 0)
+        _exit(0);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child failed");
+    log = s_open();
+    cr_assert_eq(event_log_count(log), 2 * PER);
+    cr_assert_eq(event_log_last_position(log), 2 * PER);
+    uint64_t f = 0;
+    cr_assert_eq(event_log_frontier(log, me, &f), 0);
+    cr_assert_eq(f, 2 * PER, "own seqs 1..%d with no gap: %lu", 2 * PER,
+                 (unsigned long)f);
     event_log_destroy(&log);
 }
