@@ -1,0 +1,820 @@
+/* The sync engine (sync.h): sessions, the sending and receiving halves of a
+ * feed stream, the urgent lane, flow control. */
+#include "core/sync.h"
+#include "common/xy_error.h"
+#include "common/xy_mem.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define S_INFLIGHT_MAX 64        /* batches in flight, whatever the credit */
+#define S_URGENT_SET_MAX 4096    /* urgent positions remembered */
+#define S_PEER_NAME_MAX 64
+#define S_RATE_ALPHA 0.25
+
+typedef struct s_flight {
+    uint64_t last;     /* the batch's last position */
+    size_t bytes;      /* its frame bytes */
+    uint64_t sent_at;  /* when it was sent */
+} s_flight_t;
+
+struct sync_peer {
+    event_log_t *log;              /* borrowed */
+    sync_opts_t o;                 /* options, defaults filled */
+    char peer_name[S_PEER_NAME_MAX + 1];
+    uint8_t peer_node[XY_ID_LEN];  /* expected origin of the peer's events */
+    bool check_origin;             /* peer_node is set */
+    sync_io_t io;                  /* transport and domain callbacks */
+    sync_state_t state;
+    uint64_t session;              /* current session id */
+    sync_scope_t peer_scope;       /* what the peer wants from us */
+    uint32_t peer_credit;          /* batches the peer accepts unacked */
+    /* sending half: our feed to the peer */
+    uint64_t acked;                /* peer's durable cursor */
+    uint64_t sent;                 /* last position put in a sent batch */
+    s_flight_t flight[S_INFLIGHT_MAX]; /* oldest first */
+    size_t n_flight;
+    size_t in_flight;              /* bytes */
+    uint64_t urgent_scan;          /* feed scanned for urgent events up to */
+    uint64_t urgent[S_URGENT_SET_MAX]; /* positions delivered urgently */
+    size_t n_urgent;
+    double rate;                   /* bytes/s delivered, estimate */
+    uint64_t last_ack_at;          /* when the last ack came */
+    /* receiving half: the peer's feed to us */
+    uint64_t cursor;               /* durable, as stored */
+    /* timers */
+    uint64_t last_heard;           /* last frame from the peer */
+    uint64_t last_sent;            /* last frame to the peer */
+    uint64_t hello_at;             /* when Hello was sent */
+    sync_stats_t st;
+};
+
+/* ------------------------------------------------------------ helpers */
+
+static int s_send(sync_peer_t *p, Xy__Frame *f, uint64_t now)
+{
+    f->version = SYNC_VERSION;
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    int rc = xy_frame_pack(f, &buf, &len);
+    if (rc)
+        return rc;
+    rc = p->io.send(p->io.arg, buf, len);
+    free(buf);
+    if (rc)
+        return rc;
+    p->st.frames_out++;
+    p->st.bytes_out += len;
+    p->last_sent = now;
+    return 0;
+}
+
+static void s_send_error(sync_peer_t *p, int code, const char *msg, bool fatal,
+                         uint64_t now)
+{
+    Xy__Frame f = XY__FRAME__INIT;
+    Xy__Error e = XY__ERROR__INIT;
+    e.code = code;
+    e.message = (char *)msg;
+    e.fatal = fatal;
+    f.msg_case = XY__FRAME__MSG_ERROR;
+    f.error = &e;
+    s_send(p, &f, now);
+}
+
+static void s_clear_flight(sync_peer_t *p)
+{
+    p->n_flight = 0;
+    p->in_flight = 0;
+    p->sent = p->acked;
+}
+
+static size_t s_window(const sync_peer_t *p)
+{
+    double w = p->rate * (double)p->o.target_delay_ms / 1000.0;
+    if (w < (double)p->o.window_min)
+        return p->o.window_min;
+    if (w > (double)p->o.window_max)
+        return p->o.window_max;
+    return (size_t)w;
+}
+
+static bool s_urgent_has(const sync_peer_t *p, uint64_t pos)
+{
+    for (size_t i = 0; i < p->n_urgent; i++)
+        if (p->urgent[i] == pos)
+            return true;
+    return false;
+}
+
+/* Forgets urgent positions the bulk stream has passed. */
+static void s_urgent_prune(sync_peer_t *p)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < p->n_urgent; i++)
+        if (p->urgent[i] > p->acked)
+            p->urgent[k++] = p->urgent[i];
+    p->n_urgent = k;
+}
+
+void sync_scope_from_wire(sync_scope_t *out, const Xy__Scope *in)
+{
+    memset(out, 0, sizeof *out);
+    if (!in) {
+        out->everything = true;
+        return;
+    }
+    out->everything = in->everything;
+    struct {
+        size_t n;
+        ProtobufCBinaryData *ids;
+        size_t *on;
+        uint8_t (*oids)[16];
+    } lists[] = {
+        {in->n_incident_ids, in->incident_ids, &out->n_incidents,
+         out->incidents},
+        {in->n_team_ids, in->team_ids, &out->n_teams, out->teams},
+        {in->n_zone_ids, in->zone_ids, &out->n_zones, out->zones},
+    };
+    for (size_t l = 0; l < 3; l++)
+        for (size_t i = 0; i < lists[l].n && *lists[l].on < SYNC_SCOPE_MAX_IDS;
+             i++)
+            if (lists[l].ids[i].len == 16)
+                memcpy(lists[l].oids[(*lists[l].on)++], lists[l].ids[i].data,
+                       16);
+}
+
+/* Fills a wire Scope pointing into s (and the arrays given). */
+static void s_scope_to_wire(Xy__Scope *w, const sync_scope_t *s,
+                            ProtobufCBinaryData *inc, ProtobufCBinaryData *team,
+                            ProtobufCBinaryData *zone)
+{
+    xy__scope__init(w);
+    w->everything = s->everything;
+    for (size_t i = 0; i < s->n_incidents; i++)
+        inc[i] = (ProtobufCBinaryData){16, (uint8_t *)s->incidents[i]};
+    for (size_t i = 0; i < s->n_teams; i++)
+        team[i] = (ProtobufCBinaryData){16, (uint8_t *)s->teams[i]};
+    for (size_t i = 0; i < s->n_zones; i++)
+        zone[i] = (ProtobufCBinaryData){16, (uint8_t *)s->zones[i]};
+    w->n_incident_ids = s->n_incidents;
+    w->incident_ids = inc;
+    w->n_team_ids = s->n_teams;
+    w->team_ids = team;
+    w->n_zone_ids = s->n_zones;
+    w->zone_ids = zone;
+}
+
+/* ------------------------------------------------------------ lifecycle */
+
+int sync_peer_new(sync_peer_t **out, event_log_t *log, const sync_opts_t *opts,
+                  const sync_io_t *io)
+{
+    *out = NULL;
+    if (!io || !io->send || !opts || !opts->peer_name)
+        return XY_EINVAL;
+    size_t nlen = strlen(opts->peer_name);
+    if (nlen == 0 || nlen > S_PEER_NAME_MAX)
+        return XY_EINVAL;
+    uint64_t cursor = 0;
+    int rc = event_log_cursor(log, opts->peer_name, &cursor);
+    if (rc)
+        return rc;
+    sync_peer_t *p = xcalloc(1, sizeof *p);
+    p->log = log;
+    p->o = *opts;
+    memcpy(p->peer_name, opts->peer_name, nlen + 1);
+    p->o.peer_name = p->peer_name;
+    if (opts->peer_node_id) {
+        memcpy(p->peer_node, opts->peer_node_id, XY_ID_LEN);
+        p->check_origin = true;
+    }
+    p->o.peer_node_id = NULL;
+    p->io = *io;
+    if (!p->o.credit)
+        p->o.credit = 8;
+    if (!p->o.window_min)
+        p->o.window_min = 6 * 1024;
+    if (!p->o.window_max)
+        p->o.window_max = 512 * 1024;
+    if (p->o.window_max < p->o.window_min)
+        p->o.window_max = p->o.window_min;
+    if (!p->o.target_delay_ms)
+        p->o.target_delay_ms = 500;
+    if (!p->o.ping_ms)
+        p->o.ping_ms = 5000;
+    if (!p->o.timeout_ms)
+        p->o.timeout_ms = 20000;
+    if (!p->o.hello_retry_ms)
+        p->o.hello_retry_ms = 3000;
+    p->cursor = cursor;
+    p->st.cursor = cursor;
+    p->peer_credit = 1;
+    *out = p;
+    return 0;
+}
+
+void sync_peer_destroy(sync_peer_t **pp)
+{
+    if (!pp || !*pp)
+        return;
+    free(*pp);
+    *pp = NULL;
+}
+
+void sync_peer_reset(sync_peer_t *p)
+{
+    if (p->state != SYNC_REFUSED)
+        p->state = SYNC_IDLE;
+    s_clear_flight(p);
+    p->n_urgent = 0;
+    p->urgent_scan = 0;
+}
+
+sync_state_t sync_peer_state(const sync_peer_t *p)
+{
+    return p->state;
+}
+
+const sync_stats_t *sync_peer_stats(const sync_peer_t *p)
+{
+    sync_peer_t *m = (sync_peer_t *)p;
+    m->st.acked = p->acked;
+    m->st.cursor = p->cursor;
+    m->st.window = s_window(p);
+    m->st.in_flight = p->in_flight;
+    m->st.rate = p->rate;
+    m->st.last_heard_ms = p->last_heard;
+    return &p->st;
+}
+
+const sync_scope_t *sync_peer_scope(const sync_peer_t *p)
+{
+    return &p->peer_scope;
+}
+
+void sync_peer_refuse(sync_peer_t *p, int code, const char *message)
+{
+    s_send_error(p, code, message, true, p->last_heard);
+}
+
+/* ------------------------------------------------------------ handshake */
+
+int sync_peer_start(sync_peer_t *p, uint64_t now)
+{
+    if (p->o.role != SYNC_AGENT || p->state == SYNC_REFUSED)
+        return 0;
+    sync_peer_reset(p);
+    Xy__Frame f = XY__FRAME__INIT;
+    Xy__Hello h = XY__HELLO__INIT;
+    Xy__Scope sc;
+    ProtobufCBinaryData inc[SYNC_SCOPE_MAX_IDS], team[SYNC_SCOPE_MAX_IDS],
+        zone[SYNC_SCOPE_MAX_IDS];
+    s_scope_to_wire(&sc, &p->o.scope, inc, team, zone);
+    p->session = (p->session * 6364136223846793005ull + now) | 1;
+    h.node_id = (ProtobufCBinaryData){XY_ID_LEN,
+                                      (uint8_t *)event_log_node_id(p->log)};
+    h.cursor = p->cursor;
+    h.scope = &sc;
+    h.credit = p->o.credit;
+    h.software = "xinyuan-agent/" XY_VERSION;
+    h.session = p->session;
+    f.msg_case = XY__FRAME__MSG_HELLO;
+    f.hello = &h;
+    p->state = SYNC_HELLO_SENT;
+    p->hello_at = now;
+    return s_send(p, &f, now);
+}
+
+static int s_on_hello(sync_peer_t *p, const Xy__Hello *h, uint64_t now)
+{
+    if (p->o.role != SYNC_COORDINATOR)
+        return XY_EPROTO;
+    if (p->check_origin &&
+        (h->node_id.len != XY_ID_LEN ||
+         memcmp(h->node_id.data, p->peer_node, XY_ID_LEN) != 0)) {
+        s_send_error(p, XY_EAUTH, "node id does not match the enrolled key",
+                     true, now);
+        return XY_EAUTH;
+    }
+    sync_peer_reset(p);
+    sync_scope_from_wire(&p->peer_scope, h->scope);
+    p->peer_credit = h->credit ? h->credit : 1;
+    /* What the agent says it holds of our feed is its durable cursor. */
+    p->acked = h->cursor <= event_log_last_position(p->log)
+                   ? h->cursor
+                   : event_log_last_position(p->log);
+    s_clear_flight(p);
+    p->session = h->session;
+    Xy__Frame f = XY__FRAME__INIT;
+    Xy__Welcome w = XY__WELCOME__INIT;
+    w.node_id = (ProtobufCBinaryData){XY_ID_LEN,
+                                      (uint8_t *)event_log_node_id(p->log)};
+    w.cursor = p->cursor;
+    w.credit = p->o.credit;
+    w.session = h->session;
+    w.feed_position = event_log_last_position(p->log);
+    f.msg_case = XY__FRAME__MSG_WELCOME;
+    f.welcome = &w;
+    p->state = SYNC_ACTIVE;
+    p->st.sessions++;
+    int rc = s_send(p, &f, now);
+    return rc ? rc : sync_peer_pump(p, now);
+}
+
+static int s_on_welcome(sync_peer_t *p, const Xy__Welcome *w, uint64_t now)
+{
+    if (p->o.role != SYNC_AGENT || p->state != SYNC_HELLO_SENT ||
+        w->session != p->session)
+        return XY_ESTATE; /* a stale answer to an older Hello */
+    p->acked = w->cursor <= event_log_last_position(p->log)
+                   ? w->cursor
+                   : event_log_last_position(p->log);
+    s_clear_flight(p);
+    p->peer_credit = w->credit ? w->credit : 1;
+    p->state = SYNC_ACTIVE;
+    p->st.sessions++;
+    return sync_peer_pump(p, now);
+}
+
+/* ------------------------------------------------------------ receiving */
+
+typedef struct s_collect {
+    event_write_t *w;
+    size_t n, cap;
+    const sync_peer_t *p;
+} s_collect_t;
+
+static int s_collect_event(const uint8_t *ev, size_t len, void *arg)
+{
+    s_collect_t *c = arg;
+    if (c->n == c->cap) {
+        c->cap = c->cap ? 2 * c->cap : 64;
+        c->w = xrealloc(c->w, c->cap * sizeof *c->w);
+    }
+    c->w[c->n++] = (event_write_t){.kind = EVENT_WRITE_FOREIGN, .bytes = ev,
+                                   .len = len};
+    return 0;
+}
+
+int sync_batch_parse(const uint8_t *buf, size_t len, uint32_t count,
+                     int (*fn)(const uint8_t *ev, size_t ev_len, void *arg),
+                     void *arg)
+{
+    size_t off = 0;
+    uint32_t seen = 0;
+    while (off < len) {
+        uint64_t n = 0;
+        int shift = 0;
+        for (;;) {
+            if (off >= len || shift > 63)
+                return XY_EMALFORMED;
+            uint8_t b = buf[off++];
+            n |= (uint64_t)(b & 0x7f) << shift;
+            shift += 7;
+            if (!(b & 0x80))
+                break;
+        }
+        if (n == 0 || n > XY_EVENT_MAX_BYTES || n > len - off)
+            return XY_EMALFORMED;
+        if (++seen > count)
+            return XY_EMALFORMED;
+        int rc = fn(buf + off, (size_t)n, arg);
+        if (rc)
+            return rc;
+        off += (size_t)n;
+    }
+    return seen == count ? 0 : XY_EMALFORMED;
+}
+
+/* Checks every event's origin against the enrolled peer before anything is
+ * stored: one forged event refuses the whole batch. */
+static int s_check_origins(const sync_peer_t *p, const event_write_t *w,
+                           size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        xy_decoded_t *d = NULL;
+        if (xy_event_unpack(w[i].bytes, w[i].len, &d))
+            continue; /* refused as malformed by the store, item by item */
+        bool ok = memcmp(xy_decoded_event(d)->origin.data, p->peer_node,
+                         XY_ID_LEN) == 0;
+        xy_decoded_destroy(&d);
+        if (!ok)
+            return XY_EAUTH;
+    }
+    return 0;
+}
+
+static int s_ack(sync_peer_t *p, uint64_t pos, bool rewind, bool urgent,
+                 uint64_t urgent_last, uint64_t now)
+{
+    Xy__Frame f = XY__FRAME__INIT;
+    Xy__Ack a = XY__ACK__INIT;
+    a.position = pos;
+    a.credit = p->o.credit;
+    a.rewind = rewind;
+    a.urgent = urgent;
+    a.urgent_last = urgent_last;
+    f.msg_case = XY__FRAME__MSG_ACK;
+    f.ack = &a;
+    return s_send(p, &f, now);
+}
+
+static int s_on_batch(sync_peer_t *p, const Xy__Batch *b, uint64_t now)
+{
+    if (p->state != SYNC_ACTIVE)
+        return XY_ESTATE;
+    if (!b->urgent && b->after > p->cursor) {
+        /* A batch was lost before this one: ask for the feed again from
+         * what we hold. */
+        p->st.rewinds++;
+        return s_ack(p, p->cursor, true, false, 0, now);
+    }
+    const uint8_t *raw = b->events.data;
+    size_t raw_len = b->events.len;
+    uint8_t *plain = NULL;
+    int rc = 0;
+    if (b->compression == 1) {
+        if (b->raw_size > SYNC_BATCH_MAX_RAW)
+            return XY_ETOOBIG;
+        rc = xy_decompress(b->events.data, b->events.len, SYNC_BATCH_MAX_RAW,
+                           &plain, &raw_len);
+        if (rc)
+            return rc;
+        raw = plain;
+    } else if (b->compression != 0) {
+        return XY_ENOTSUP;
+    }
+    s_collect_t c = {NULL, 0, 0, p};
+    rc = sync_batch_parse(raw, raw_len, b->count, s_collect_event, &c);
+    if (!rc && p->check_origin)
+        rc = s_check_origins(p, c.w, c.n);
+    if (rc == XY_EAUTH) {
+        s_send_error(p, XY_EAUTH, "an event's origin is not the sender's "
+                     "node", false, now);
+        goto out;
+    }
+    if (rc)
+        goto out;
+    uint64_t next = b->urgent || b->last <= p->cursor ? p->cursor : b->last;
+    event_cursor_t cur = {p->peer_name, next};
+    rc = event_log_write(p->log, c.w, c.n, b->urgent ? NULL : &cur);
+    if (rc)
+        goto out;
+    for (size_t i = 0; i < c.n; i++) {
+        if (c.w[i].status == 0)
+            p->st.events_stored++;
+        else if (c.w[i].status == XY_EEXIST)
+            p->st.events_duplicate++;
+        else
+            p->st.events_refused++;
+    }
+    p->cursor = next;
+    if (p->io.stored)
+        p->io.stored(p->io.arg, c.w, c.n);
+    rc = b->urgent ? s_ack(p, p->cursor, false, true, b->last, now)
+                   : s_ack(p, p->cursor, false, false, 0, now);
+out:
+    free(c.w);
+    free(plain);
+    return rc;
+}
+
+static void s_rate_sample(sync_peer_t *p, size_t bytes, uint64_t sent_at,
+                          uint64_t now)
+{
+    /* While the pipe is busy acks come at the link's pace: bytes over the
+     * time since the previous ack (or since sending) is the delivery rate. */
+    uint64_t since = p->last_ack_at > sent_at ? p->last_ack_at : sent_at;
+    uint64_t dt = now > since ? now - since : 1;
+    double sample = (double)bytes * 1000.0 / (double)dt;
+    p->rate = p->rate == 0 ? sample
+                           : (1 - S_RATE_ALPHA) * p->rate + S_RATE_ALPHA * sample;
+    p->last_ack_at = now;
+}
+
+static int s_on_ack(sync_peer_t *p, const Xy__Ack *a, uint64_t now)
+{
+    if (p->state != SYNC_ACTIVE)
+        return XY_ESTATE;
+    if (a->credit)
+        p->peer_credit = a->credit;
+    if (a->urgent) {
+        /* Urgent positions up to urgent_last are durable at the peer; they
+         * were recorded when sent and stay out of bulk batches. */
+        return sync_peer_pump(p, now);
+    }
+    if (a->rewind) {
+        p->st.rewinds++;
+        if (a->position < p->acked)
+            return XY_EPROTO; /* a receiver never loses what it acked */
+        p->acked = a->position;
+        s_clear_flight(p);
+        return sync_peer_pump(p, now);
+    }
+    if (a->position > p->acked)
+        p->acked = a->position;
+    size_t k = 0;
+    while (k < p->n_flight && p->flight[k].last <= p->acked) {
+        s_rate_sample(p, p->flight[k].bytes, p->flight[k].sent_at, now);
+        p->in_flight -= p->flight[k].bytes;
+        k++;
+    }
+    memmove(p->flight, p->flight + k, (p->n_flight - k) * sizeof p->flight[0]);
+    p->n_flight -= k;
+    if (p->sent < p->acked)
+        p->sent = p->acked;
+    s_urgent_prune(p);
+    return sync_peer_pump(p, now);
+}
+
+static int s_on_error(sync_peer_t *p, const Xy__Error *e)
+{
+    p->st.last_error = e->code;
+    if (e->fatal) {
+        p->state = SYNC_REFUSED;
+        return 0;
+    }
+    if (e->code == XY_ESTATE && p->o.role == SYNC_AGENT) {
+        /* The coordinator lost our session (it restarted): Hello again. */
+        sync_peer_reset(p);
+    }
+    return 0;
+}
+
+int sync_peer_receive(sync_peer_t *p, const uint8_t *frame, size_t len,
+                      uint64_t now)
+{
+    xy_decoded_t *d = NULL;
+    int rc = xy_frame_unpack(frame, len, &d);
+    if (rc) {
+        s_send_error(p, rc, rc == XY_EVERSION ? "unsupported protocol version"
+                                              : "malformed frame",
+                     false, now);
+        return rc;
+    }
+    if (p->state == SYNC_REFUSED) {
+        xy_decoded_destroy(&d);
+        return XY_EAUTH;
+    }
+    p->st.frames_in++;
+    p->st.bytes_in += len;
+    p->last_heard = now;
+    const Xy__Frame *f = xy_decoded_frame(d);
+    bool needs_session = f->msg_case == XY__FRAME__MSG_BATCH ||
+                         f->msg_case == XY__FRAME__MSG_ACK ||
+                         f->msg_case == XY__FRAME__MSG_GAP_REQUEST;
+    if (needs_session && p->state != SYNC_ACTIVE) {
+        if (p->o.role == SYNC_COORDINATOR)
+            s_send_error(p, XY_ESTATE, "no session: send Hello first", false,
+                         now);
+        xy_decoded_destroy(&d);
+        return XY_ESTATE;
+    }
+    switch (f->msg_case) {
+    case XY__FRAME__MSG_HELLO:
+        rc = s_on_hello(p, f->hello, now);
+        break;
+    case XY__FRAME__MSG_WELCOME:
+        rc = s_on_welcome(p, f->welcome, now);
+        break;
+    case XY__FRAME__MSG_BATCH:
+        rc = s_on_batch(p, f->batch, now);
+        if (rc && rc != XY_EAUTH && rc != XY_ESTORE && rc != XY_EIO)
+            s_send_error(p, rc, "batch refused", false, now);
+        break;
+    case XY__FRAME__MSG_ACK:
+        rc = s_on_ack(p, f->ack, now);
+        break;
+    case XY__FRAME__MSG_PING: {
+        Xy__Frame r = XY__FRAME__INIT;
+        Xy__Pong pong = XY__PONG__INIT;
+        pong.nonce = f->ping->nonce;
+        pong.sent_at = f->ping->sent_at;
+        r.msg_case = XY__FRAME__MSG_PONG;
+        r.pong = &pong;
+        rc = s_send(p, &r, now);
+        break;
+    }
+    case XY__FRAME__MSG_PONG:
+        rc = 0;
+        break;
+    case XY__FRAME__MSG_ERROR:
+        rc = s_on_error(p, f->error);
+        break;
+    case XY__FRAME__MSG_GAP_REQUEST:
+        rc = XY_ENOTSUP; /* answered by the adapter, see docs/protocol.md */
+        s_send_error(p, rc, "gap repair is served by resending the feed",
+                     false, now);
+        break;
+    default:
+        rc = XY_EUNKNOWNTYPE;
+        break;
+    }
+    xy_decoded_destroy(&d);
+    return rc;
+}
+
+/* ------------------------------------------------------------ sending */
+
+typedef struct s_build {
+    sync_peer_t *p;
+    bool urgent;          /* building an urgent batch */
+    uint8_t *buf;         /* varint-prefixed events */
+    size_t len, cap;
+    size_t max_raw;       /* stop past this many bytes */
+    uint32_t count;
+    uint64_t positions[SYNC_URGENT_MAX_EVENTS]; /* urgent: their positions */
+} s_build_t;
+
+static bool s_filter(const event_ref_t *ev, void *arg)
+{
+    s_build_t *b = arg;
+    sync_peer_t *p = b->p;
+    bool urgent = p->io.urgent && p->io.urgent(p->io.arg, ev->type);
+    if (b->urgent && !urgent)
+        return false;
+    /* An agent speaks for itself only: it sends its own events upward, and
+     * the coordinator refuses any other origin from it. The coordinator
+     * never sends an agent's own events back to it. */
+    if (p->o.role == SYNC_AGENT &&
+        memcmp(ev->origin, event_log_node_id(p->log), XY_ID_LEN) != 0)
+        return false;
+    if (p->check_origin && memcmp(ev->origin, p->peer_node, XY_ID_LEN) == 0)
+        return false;
+    if (!b->urgent && urgent && s_urgent_has(p, ev->position))
+        return false;
+    if (b->urgent && s_urgent_has(p, ev->position))
+        return false;
+    if (p->io.in_scope && !p->io.in_scope(p->io.arg, ev, &p->peer_scope))
+        return false;
+    return true;
+}
+
+static int s_add(const event_ref_t *ev, void *arg)
+{
+    s_build_t *b = arg;
+    size_t need = b->len + 10 + ev->len;
+    if (need > b->cap) {
+        b->cap = need * 2;
+        b->buf = xrealloc(b->buf, b->cap);
+    }
+    uint64_t n = ev->len;
+    do {
+        uint8_t byte = n & 0x7f;
+        n >>= 7;
+        b->buf[b->len++] = byte | (n ? 0x80 : 0);
+    } while (n);
+    memcpy(b->buf + b->len, ev->bytes, ev->len);
+    b->len += ev->len;
+    if (b->urgent)
+        b->positions[b->count] = ev->position;
+    b->count++;
+    if (b->urgent && b->count == SYNC_URGENT_MAX_EVENTS)
+        return 1;
+    return b->len >= b->max_raw ? 1 : 0;
+}
+
+static int s_send_batch(sync_peer_t *p, s_build_t *b, uint64_t after,
+                        uint64_t last, uint64_t now, size_t *frame_len)
+{
+    Xy__Frame f = XY__FRAME__INIT;
+    Xy__Batch bt = XY__BATCH__INIT;
+    uint8_t *z = NULL;
+    size_t zlen = 0;
+    bt.after = after;
+    bt.last = last;
+    bt.urgent = b->urgent;
+    bt.count = b->count;
+    bt.raw_size = b->len;
+    if (!p->o.no_compress && b->len > 0 && !xy_compress(b->buf, b->len, &z,
+                                                         &zlen) &&
+        zlen < b->len) {
+        bt.compression = 1;
+        bt.events = (ProtobufCBinaryData){zlen, z};
+    } else {
+        bt.events = (ProtobufCBinaryData){b->len, b->buf};
+    }
+    f.msg_case = XY__FRAME__MSG_BATCH;
+    f.batch = &bt;
+    f.version = SYNC_VERSION;
+    *frame_len = protobuf_c_message_get_packed_size(&f.base);
+    int rc = s_send(p, &f, now);
+    free(z);
+    if (!rc) {
+        p->st.batches_sent++;
+        p->st.events_sent += b->count;
+    }
+    return rc;
+}
+
+/* Sends the urgent events of the feed not yet sent, ahead of any bulk. */
+static int s_pump_urgent(sync_peer_t *p, uint64_t now)
+{
+    if (!p->io.urgent)
+        return 0;
+    uint64_t from = p->urgent_scan > p->sent ? p->urgent_scan : p->sent;
+    uint64_t top = event_log_last_position(p->log);
+    while (from < top && p->n_urgent < S_URGENT_SET_MAX) {
+        s_build_t b = {.p = p, .urgent = true, .max_raw = SYNC_BATCH_MAX_RAW};
+        uint64_t last = from;
+        int rc = event_log_changes(p->log, from, 0, s_filter, &b, s_add, &b,
+                                   &last);
+        if (rc) {
+            free(b.buf);
+            return rc;
+        }
+        p->urgent_scan = last;
+        if (b.count > 0 && p->n_urgent + b.count <= S_URGENT_SET_MAX) {
+            size_t flen = 0;
+            rc = s_send_batch(p, &b, 0, last, now, &flen);
+            if (!rc) {
+                for (uint32_t i = 0; i < b.count; i++)
+                    p->urgent[p->n_urgent++] = b.positions[i];
+                p->st.urgent_sent += b.count;
+            }
+        }
+        free(b.buf);
+        if (rc || last == from || b.count < SYNC_URGENT_MAX_EVENTS)
+            return rc;
+        from = last;
+    }
+    return 0;
+}
+
+int sync_peer_pump(sync_peer_t *p, uint64_t now)
+{
+    if (p->state != SYNC_ACTIVE)
+        return 0;
+    int rc = s_pump_urgent(p, now);
+    if (rc)
+        return rc;
+    size_t window = s_window(p);
+    uint32_t credit = p->peer_credit < S_INFLIGHT_MAX ? p->peer_credit
+                                                      : S_INFLIGHT_MAX;
+    while (p->n_flight < credit && p->in_flight < window) {
+        /* A batch of about what the window still allows, in raw bytes
+         * (compression shrinks it further). */
+        size_t room = window - p->in_flight;
+        size_t max_raw = room * 2 < 2048 ? 2048 : room * 2;
+        if (max_raw > SYNC_BATCH_MAX_RAW)
+            max_raw = SYNC_BATCH_MAX_RAW;
+        s_build_t b = {.p = p, .max_raw = max_raw};
+        uint64_t last = p->sent;
+        rc = event_log_changes(p->log, p->sent, SYNC_BATCH_MAX_EVENTS,
+                               s_filter, &b, s_add, &b, &last);
+        if (rc || last == p->sent) {
+            free(b.buf);
+            return rc;
+        }
+        size_t flen = 0;
+        rc = s_send_batch(p, &b, p->sent, last, now, &flen);
+        free(b.buf);
+        if (rc)
+            return rc;
+        p->flight[p->n_flight++] = (s_flight_t){last, flen, now};
+        p->in_flight += flen;
+        p->sent = last;
+    }
+    return 0;
+}
+
+int sync_peer_tick(sync_peer_t *p, uint64_t now)
+{
+    switch (p->state) {
+    case SYNC_REFUSED:
+        return 0;
+    case SYNC_IDLE:
+        return p->o.role == SYNC_AGENT ? sync_peer_start(p, now) : 0;
+    case SYNC_HELLO_SENT:
+        if (now - p->hello_at >= p->o.hello_retry_ms)
+            return sync_peer_start(p, now);
+        return 0;
+    case SYNC_ACTIVE:
+        break;
+    }
+    if (now - p->last_heard >= p->o.timeout_ms) {
+        sync_peer_reset(p);
+        return p->o.role == SYNC_AGENT ? sync_peer_start(p, now) : 0;
+    }
+    /* Nothing acked for a long while with batches out: they were lost with
+     * a broken connection. Send the feed again from what is acked. */
+    if (p->n_flight > 0 && now - p->flight[0].sent_at >= p->o.timeout_ms) {
+        s_clear_flight(p);
+        p->n_urgent = 0;
+        p->urgent_scan = p->acked;
+    }
+    if (now - p->last_sent >= p->o.ping_ms) {
+        Xy__Frame f = XY__FRAME__INIT;
+        Xy__Ping ping = XY__PING__INIT;
+        ping.nonce = now;
+        ping.sent_at = now;
+        f.msg_case = XY__FRAME__MSG_PING;
+        f.ping = &ping;
+        int rc = s_send(p, &f, now);
+        if (rc)
+            return rc;
+    }
+    return sync_peer_pump(p, now);
+}
