@@ -191,6 +191,7 @@ static bool s_has_unknown_at_least(const ProtobufCMessage *m, uint32_t first)
 
 int xy_event_unpack(const uint8_t *buf, size_t len, xy_decoded_t **out)
 {
+    *out = NULL;
     xy_decoded_t *d = NULL;
     int rc = s_unpack(&xy__event__descriptor, XY_EVENT_MAX_BYTES, buf, len, &d);
     if (rc)
@@ -211,6 +212,7 @@ int xy_event_unpack(const uint8_t *buf, size_t len, xy_decoded_t **out)
 
 int xy_frame_unpack(const uint8_t *buf, size_t len, xy_decoded_t **out)
 {
+    *out = NULL;
     xy_decoded_t *d = NULL;
     int rc = s_unpack(&xy__frame__descriptor, XY_FRAME_MAX_BYTES, buf, len, &d);
     if (rc)
