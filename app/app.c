@@ -20,7 +20,18 @@ struct app {
     bool json;                /* --json */
     node_t *node;             /* opened for commands that need it */
     domain_model_t *model;    /* views and reducers */
+    void *served;             /* the serve hook's state */
 };
+
+void *app_served(const app_t *app)
+{
+    return app->served;
+}
+
+void app_set_served(app_t *app, void *state)
+{
+    app->served = state;
+}
 
 node_t *app_node(app_t *app)
 {

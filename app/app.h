@@ -8,10 +8,14 @@
 #define XY_APP_H
 
 #include <stdbool.h>
+#include <getopt.h>
 #include <stdio.h>
 
 #include "core/config.h"
 #include "core/node.h"
+#include "core/runloop.h"
+
+#include <jansson.h>
 #include "domain/model.h"
 
 #define APP_EXIT_FAIL 1
@@ -41,6 +45,14 @@ typedef struct app_spec {
     const config_key_t *schema;    /* configuration keys */
     const app_command_t *commands; /* terminated by {NULL} */
     const char *role;              /* "coordinator" or "agent" */
+    /* Starts what the daemon serves on the loop (sync sockets); NULL:
+     * nothing. Returns an exit status. */
+    int (*serve)(app_t *app, runloop_t *rl);
+    /* Stops it before the loop closes. */
+    void (*unserve)(app_t *app);
+    /* Writes the daemon's live status (sync) as JSON into the data
+     * directory every second; NULL: none. */
+    json_t *(*live_status)(app_t *app);
 } app_spec_t;
 
 /* Parses argv, runs the command, returns the process exit status. */
@@ -59,6 +71,15 @@ bool app_json(const app_t *app);      /* --json: print JSON */
 int app_fail(const app_t *app, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Daemon state a serve hook keeps (owned by the hook; NULL when none). */
+void *app_served(const app_t *app);
+void app_set_served(app_t *app, void *state);
+
+/* Parses a command's options against opts (vals indexed by each option's
+ * val); says what is wrong and returns APP_EXIT_USAGE, or 0. */
+int app_parse_opts(app_t *app, int argc, char **argv,
+                   const struct option *opts, const char **vals);
+
 /* Fills a random 16-byte id. */
 void app_random_id(uint8_t out[16]);
 
@@ -73,5 +94,19 @@ int app_cmd_list(app_t *app, int argc, char **argv);
 int app_cmd_run(app_t *app, int argc, char **argv);
 int app_cmd_incident(app_t *app, int argc, char **argv);
 int app_cmd_person(app_t *app, int argc, char **argv);
+
+/* Sync: enrollment (coordinator), requests and joining (agent), and the
+ * serve hooks of each daemon (app/sync_cmds.c). */
+int app_cmd_enroll(app_t *app, int argc, char **argv);
+int app_cmd_revoke(app_t *app, int argc, char **argv);
+int app_cmd_agents(app_t *app, int argc, char **argv);
+int app_cmd_request(app_t *app, int argc, char **argv);
+int app_cmd_join(app_t *app, int argc, char **argv);
+int app_serve_coordinator(app_t *app, runloop_t *rl);
+void app_unserve_coordinator(app_t *app);
+json_t *app_status_coordinator(app_t *app);
+int app_serve_agent(app_t *app, runloop_t *rl);
+void app_unserve_agent(app_t *app);
+json_t *app_status_agent(app_t *app);
 
 #endif

@@ -15,9 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-/* Parses a command's options against opts; on a bad one, says so. Returns
- * 0, or APP_EXIT_USAGE. Values land in vals[index of option]. */
-static int s_parse(app_t *app, int argc, char **argv,
+int app_parse_opts(app_t *app, int argc, char **argv,
                    const struct option *opts, const char **vals)
 {
     opterr = 0;
@@ -48,7 +46,7 @@ int app_cmd_init(app_t *app, int argc, char **argv)
 {
     const char *vals[1] = {0};
     static const struct option opts[] = {{NULL, 0, NULL, 0}};
-    int rc = s_parse(app, argc, argv, opts, vals);
+    int rc = app_parse_opts(app, argc, argv, opts, vals);
     if (rc)
         return rc;
     node_identity_t id;
@@ -73,7 +71,7 @@ int app_cmd_status(app_t *app, int argc, char **argv)
 {
     const char *vals[1] = {0};
     static const struct option opts[] = {{NULL, 0, NULL, 0}};
-    int rc = s_parse(app, argc, argv, opts, vals);
+    int rc = app_parse_opts(app, argc, argv, opts, vals);
     if (rc)
         return rc;
     event_log_t *log = node_log(app_node(app));
@@ -92,6 +90,11 @@ int app_cmd_status(app_t *app, int argc, char **argv)
                           "last_position",
                           (json_int_t)event_log_last_position(log),
                           "view_digest", dg);
+    char live_path[4096];
+    snprintf(live_path, sizeof live_path, "%s/live.json", app_data_dir(app));
+    json_t *live = json_load_file(live_path, 0, NULL);
+    if (live)
+        json_object_set_new(o, "live", live);
     if (app_json(app)) {
         json_dumpf(o, stdout, JSON_INDENT(2));
         putchar('\n');
@@ -101,6 +104,12 @@ int app_cmd_status(app_t *app, int argc, char **argv)
                app_spec(app)->role, nid, pk,
                (unsigned long long)event_log_count(log),
                (unsigned long long)event_log_last_position(log), dg);
+        if (live) {
+            char *text = json_dumps(live, JSON_INDENT(2) | JSON_SORT_KEYS);
+            printf("daemon (last written by the running daemon):\n%s\n",
+                   text ? text : "");
+            free(text);
+        }
     }
     json_decref(o);
     return 0;
@@ -186,11 +195,28 @@ int app_cmd_list(app_t *app, int argc, char **argv)
     return 0;
 }
 
+/* Writes <data-dir>/live.json atomically: what `status` shows of a running
+ * daemon. */
+static void s_write_live_status(void *arg)
+{
+    app_t *app = arg;
+    json_t *o = app_spec(app)->live_status(app);
+    if (!o)
+        return;
+    json_object_set_new(o, "updated_at", json_integer((json_int_t)s_now_ms()));
+    char path[4096], tmp[4200];
+    snprintf(path, sizeof path, "%s/live.json", app_data_dir(app));
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    if (json_dump_file(o, tmp, JSON_INDENT(2) | JSON_SORT_KEYS) == 0)
+        rename(tmp, path);
+    json_decref(o);
+}
+
 int app_cmd_run(app_t *app, int argc, char **argv)
 {
     const char *vals[1] = {0};
     static const struct option opts[] = {{NULL, 0, NULL, 0}};
-    int rc = s_parse(app, argc, argv, opts, vals);
+    int rc = app_parse_opts(app, argc, argv, opts, vals);
     if (rc)
         return rc;
     runloop_t *rl = NULL;
@@ -198,14 +224,25 @@ int app_cmd_run(app_t *app, int argc, char **argv)
     if (rc)
         return app_fail(app, APP_EXIT_FAIL, "cannot start the event loop: %s",
                         xy_strerror(rc));
+    const app_spec_t *spec = app_spec(app);
+    if (spec->serve) {
+        rc = spec->serve(app, rl);
+        if (rc) {
+            runloop_destroy(&rl);
+            return rc;
+        }
+    }
+    if (spec->live_status)
+        runloop_every(rl, 1000, s_write_live_status, app);
     char nid[33];
     event_log_t *log = node_log(app_node(app));
-    printf("%s running: node %s, %llu events, data %s\n",
-           app_spec(app)->role,
+    printf("%s running: node %s, %llu events, data %s\n", spec->role,
            xy_hex(nid, node_identity(app_node(app))->node_id, 16),
            (unsigned long long)event_log_count(log), app_data_dir(app));
     fflush(stdout);
     int sig = runloop_run(rl);
+    if (spec->unserve)
+        spec->unserve(app);
     runloop_destroy(&rl);
     printf("%s stopped%s\n", app_spec(app)->role,
            sig ? " by signal" : "");
@@ -262,7 +299,7 @@ int app_cmd_incident(app_t *app, int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     const char *v[I_N] = {0};
-    int rc = s_parse(app, argc - 1, argv + 1, opts, v);
+    int rc = app_parse_opts(app, argc - 1, argv + 1, opts, v);
     if (rc)
         return rc;
     incident_input_t in = {.hazard = v[I_HAZARD], .title = v[I_TITLE],
@@ -315,7 +352,7 @@ int app_cmd_person(app_t *app, int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     const char *v[P_N] = {0};
-    int rc = s_parse(app, argc - 1, argv + 1, opts, v);
+    int rc = app_parse_opts(app, argc - 1, argv + 1, opts, v);
     if (rc)
         return rc;
     domain_id_t incident, zone;

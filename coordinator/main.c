@@ -5,6 +5,16 @@ static const config_key_t s_schema[] = {
     {"name", CONFIG_STRING, "coordinator", "name shown to agents and in logs"},
     {"max_clock_offset_ms", CONFIG_INT, "300000",
      "how far ahead of this clock a remote timestamp may be"},
+    {"listen", CONFIG_STRING, "tcp://127.0.0.1:7701",
+     "where agents connect for the reliable exchange"},
+    {"publish", CONFIG_STRING, "tcp://127.0.0.1:7702",
+     "where agents subscribe to the fast fan-out"},
+    {"advertise", CONFIG_STRING, "", "endpoint given to agents (default: listen)"},
+    {"advertise_publish", CONFIG_STRING, "",
+     "publish endpoint given to agents (default: publish)"},
+    {"sync_timeout_ms", CONFIG_INT, "20000", "silence before a session drops"},
+    {"sync_ping_ms", CONFIG_INT, "5000", "ping an idle agent this often"},
+    {"sync_tick_ms", CONFIG_INT, "200", "sync timer period"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -16,6 +26,12 @@ static const app_command_t s_commands[] = {
     {"incident", app_cmd_incident, APP_NODE_SHARED,
      "declare --hazard H --title T [--lat --lon --magnitude --level --exercise]",
      "declare an incident"},
+    {"enroll", app_cmd_enroll, APP_NODE_SHARED,
+     "NAME --request FILE | NAME --node-id HEX --public-key HEX",
+     "admit an agent; prints the join bundle it needs"},
+    {"revoke", app_cmd_revoke, APP_NODE_NONE, "NAME",
+     "refuse an agent from now on and cut its connection"},
+    {"agents", app_cmd_agents, APP_NODE_NONE, "", "list enrolled agents"},
     {NULL, NULL, 0, NULL, NULL},
 };
 
@@ -25,6 +41,7 @@ int main(int argc, char **argv)
         "xinyuan-coordinator",
         "Xinyuan command-center coordinator (psychological crisis "
         "intervention).",
-        s_schema, s_commands, "coordinator"};
+        s_schema, s_commands, "coordinator", app_serve_coordinator,
+        app_unserve_coordinator, app_status_coordinator};
     return app_main(&spec, argc, argv);
 }

@@ -96,3 +96,8 @@ void runloop_stop(runloop_t *rl)
 {
     uv_stop(&rl->loop);
 }
+
+uv_loop_t *runloop_loop(runloop_t *rl)
+{
+    return &rl->loop;
+}

@@ -23,6 +23,10 @@ int runloop_every(runloop_t *rl, uint64_t interval_ms, void (*tick)(void *),
  * number that stopped it. */
 int runloop_run(runloop_t *rl);
 
+/* The libuv loop, for adapters in core/ that attach handles to it. */
+struct uv_loop_s;
+struct uv_loop_s *runloop_loop(runloop_t *rl);
+
 /* Asks the loop to return from runloop_run. */
 void runloop_stop(runloop_t *rl);
 

@@ -210,6 +210,9 @@ int sync_peer_new(sync_peer_t **out, event_log_t *log, const sync_opts_t *opts,
         p->o.hello_retry_ms = 3000;
     p->cursor = cursor;
     p->st.cursor = cursor;
+    /* Upward, the coordinator takes everything an agent has of its own. */
+    if (p->o.role == SYNC_AGENT)
+        p->peer_scope.everything = true;
     p->peer_credit = 1;
     *out = p;
     return 0;
@@ -282,9 +285,13 @@ int sync_peer_start(sync_peer_t *p, uint64_t now)
     h.session = p->session;
     f.msg_case = XY__FRAME__MSG_HELLO;
     f.hello = &h;
+    int rc = s_send(p, &f, now);
+    /* Not sent (no connection yet): stay idle, the next tick tries again. */
+    if (rc)
+        return rc;
     p->state = SYNC_HELLO_SENT;
     p->hello_at = now;
-    return s_send(p, &f, now);
+    return 0;
 }
 
 static int s_on_hello(sync_peer_t *p, const Xy__Hello *h, uint64_t now)

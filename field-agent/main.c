@@ -6,6 +6,16 @@ static const config_key_t s_schema[] = {
     {"name", CONFIG_STRING, "field-agent", "name of this laptop or team"},
     {"max_clock_offset_ms", CONFIG_INT, "300000",
      "how far ahead of this clock a remote timestamp may be"},
+    {"coordinator", CONFIG_STRING, "", "the coordinator's endpoint (join)"},
+    {"coordinator_publish", CONFIG_STRING, "",
+     "the coordinator's fan-out endpoint (join)"},
+    {"coordinator_key", CONFIG_STRING, "",
+     "the coordinator's public key (join)"},
+    {"scope", CONFIG_STRING, "all",
+     "incidents to receive: all, or incident ids separated by commas"},
+    {"sync_timeout_ms", CONFIG_INT, "20000", "silence before a session drops"},
+    {"sync_ping_ms", CONFIG_INT, "5000", "ping an idle coordinator this often"},
+    {"sync_tick_ms", CONFIG_INT, "200", "sync timer period"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -20,6 +30,10 @@ static const app_command_t s_commands[] = {
     {"person", app_cmd_person, APP_NODE_SHARED,
      "add --incident ID --age-band N --site S [--sex --vulnerability ...]",
      "register a person met in the field"},
+    {"request", app_cmd_request, APP_NODE_SHARED, "",
+     "print the enrollment request for the coordinator"},
+    {"join", app_cmd_join, APP_NODE_SHARED, "FILE",
+     "take the coordinator's join bundle (from enroll)"},
     {NULL, NULL, 0, NULL, NULL},
 };
 
@@ -28,6 +42,7 @@ int main(int argc, char **argv)
     static const app_spec_t spec = {
         "xinyuan-agent",
         "Xinyuan field agent: works offline, syncs with the coordinator.",
-        s_schema, s_commands, "agent"};
+        s_schema, s_commands, "agent", app_serve_agent, app_unserve_agent,
+        app_status_agent};
     return app_main(&spec, argc, argv);
 }
