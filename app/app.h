@@ -94,6 +94,8 @@ int app_cmd_list(app_t *app, int argc, char **argv);
 int app_cmd_run(app_t *app, int argc, char **argv);
 int app_cmd_incident(app_t *app, int argc, char **argv);
 int app_cmd_person(app_t *app, int argc, char **argv);
+int app_cmd_triage(app_t *app, int argc, char **argv);
+int app_cmd_flag(app_t *app, int argc, char **argv);
 
 /* Sync: enrollment (coordinator), requests and joining (agent), and the
  * serve hooks of each daemon (app/sync_cmds.c). */
@@ -108,5 +110,8 @@ json_t *app_status_coordinator(app_t *app);
 int app_serve_agent(app_t *app, runloop_t *rl);
 void app_unserve_agent(app_t *app);
 json_t *app_status_agent(app_t *app);
+
+/* Dispatch (coordinator): orders a team to a zone (app/order_cmd.c). */
+int app_cmd_order(app_t *app, int argc, char **argv);
 
 #endif

@@ -7,6 +7,7 @@
 #include "core/runloop.h"
 #include "domain/incident.h"
 #include "domain/person.h"
+#include "domain/red_flag.h"
 
 #include <getopt.h>
 #include <jansson.h>
@@ -128,6 +129,10 @@ static int s_list_read(view_txn_t *vt, void *arg)
         a->out = incident_list(vt, a->m);
     else if (strcmp(a->what, "persons") == 0)
         a->out = person_list(vt, a->m);
+    else if (strcmp(a->what, "flags") == 0)
+        a->out = red_flag_list(vt, a->m, false);
+    else if (strcmp(a->what, "levels") == 0)
+        a->out = person_triage_counts(vt, a->m);
     else
         a->out = person_site_counts(vt, a->m);
     return a->out ? 0 : XY_ECORRUPT;
@@ -163,6 +168,28 @@ static void s_print_table(const char *what, json_t *arr)
                    json_string_value(json_object_get(o, "site")), v ? v : "");
             free(v);
         }
+    } else if (strcmp(what, "flags") == 0) {
+        printf("%-32s  %-32s  %-20s  %s\n", "FLAG", "PERSON", "ACKNOWLEDGED BY",
+               "REASON");
+        json_array_foreach(arr, i, o)
+        {
+            const char *by =
+                json_string_value(json_object_get(o, "acknowledged_by"));
+            printf("%-32s  %-32s  %-20s  %s%s\n",
+                   json_string_value(json_object_get(o, "id")),
+                   json_string_value(json_object_get(o, "person")),
+                   by ? by : "** OPEN **",
+                   json_is_true(json_object_get(o, "exercise")) ? "[EXERCISE] "
+                                                                : "",
+                   json_string_value(json_object_get(o, "reason")));
+        }
+    } else if (strcmp(what, "levels") == 0) {
+        printf("%-32s  %-12s  %s\n", "INCIDENT", "LEVEL", "PERSONS");
+        json_array_foreach(arr, i, o)
+        printf("%-32s  %-12s  %lld\n",
+               json_string_value(json_object_get(o, "incident")),
+               json_string_value(json_object_get(o, "level")),
+               (long long)json_integer_value(json_object_get(o, "persons")));
     } else {
         printf("%-32s  %-7s  %s\n", "INCIDENT", "PERSONS", "SITE");
         json_array_foreach(arr, i, o)
@@ -176,10 +203,14 @@ static void s_print_table(const char *what, json_t *arr)
 
 int app_cmd_list(app_t *app, int argc, char **argv)
 {
-    if (argc != 2 || (strcmp(argv[1], "incidents") && strcmp(argv[1], "persons")
-                      && strcmp(argv[1], "sites")))
+    static const char *const what[] = {"incidents", "persons", "sites",
+                                       "flags", "levels"};
+    bool known = false;
+    for (size_t i = 0; argc == 2 && i < sizeof what / sizeof what[0]; i++)
+        known |= strcmp(argv[1], what[i]) == 0;
+    if (!known)
         return app_fail(app, APP_EXIT_USAGE, "list: say what: incidents, "
-                        "persons or sites");
+                        "persons, sites, flags or levels");
     s_list_args_t a = {app_model(app), argv[1], NULL};
     int rc = event_log_view_read(node_log(app_node(app)), s_list_read, &a);
     if (rc)

@@ -29,6 +29,8 @@ typedef struct domain_event {
         Xy__IncidentLevelSet incident_level_set;
         Xy__PersonRegistered person_registered;
         Xy__PersonMoved person_moved;
+        Xy__RedFlagAcknowledged red_flag_acknowledged;
+        Xy__DeploymentOrdered deployment_ordered;
     } body;                            /* the body, by ev.body_case */
     Xy__Point point;                   /* a position, when the body has one */
     Xy__Place place;                   /* a place, when the body has one */

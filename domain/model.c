@@ -20,7 +20,8 @@ static size_t s_pack_behind(uint8_t *buf, size_t cap, const uint8_t *head,
     size_t n = msg ? protobuf_c_message_get_packed_size(msg) : 0;
     if (hlen + n > cap)
         return 0;
-    memcpy(buf, head, hlen);
+    if (hlen)
+        memcpy(buf, head, hlen);
     if (msg)
         protobuf_c_message_pack(msg, buf + hlen);
     return hlen + n;
@@ -139,6 +140,66 @@ static int s_on_person_moved(view_txn_t *vt, const Xy__Event *ev, void *arg)
     return s_place_put(vt, arg, ev, pm->person_id.data, pm->place);
 }
 
+/* The latest triage of a person wins (hlc, origin); the per-level counts
+ * follow the winner, as site counts follow the place register. */
+static int s_on_triage(view_txn_t *vt, const Xy__Event *ev, void *arg)
+{
+    const domain_model_t *m = arg;
+    const Xy__TriageRecorded *t = ev->triage_recorded;
+    if (t->person_id.len != XY_ID_LEN || t->draft)
+        return 0;
+    uint8_t val[1 + XY_ID_LEN], prev[1 + XY_ID_LEN];
+    val[0] = (uint8_t)t->level;
+    s_incident_of(ev, val + 1);
+    bool won = false;
+    size_t prev_len = sizeof prev;
+    int rc = lww_put(vt, m->triage_latest, t->person_id.data, XY_ID_LEN, ev,
+                     val, sizeof val, &won, prev, &prev_len);
+    if (rc || !won)
+        return rc;
+    uint8_t key[XY_ID_LEN + 1];
+    if (prev_len == sizeof prev) {
+        memcpy(key, prev + 1, XY_ID_LEN);
+        key[XY_ID_LEN] = prev[0];
+        rc = view_count_add(vt, m->triage_counts, key, sizeof key, -1);
+        if (rc)
+            return rc;
+    }
+    memcpy(key, val + 1, XY_ID_LEN);
+    key[XY_ID_LEN] = val[0];
+    return view_count_add(vt, m->triage_counts, key, sizeof key, +1);
+}
+
+static int s_on_flag_raised(view_txn_t *vt, const Xy__Event *ev, void *arg)
+{
+    const domain_model_t *m = arg;
+    const Xy__RedFlagRaised *f = ev->red_flag_raised;
+    if (f->flag_id.len != XY_ID_LEN)
+        return 0;
+    uint8_t head[1 + XY_ID_LEN], buf[S_PAYLOAD_MAX];
+    head[0] = ev->exercise ? 1 : 0;
+    s_incident_of(ev, head + 1);
+    size_t n = s_pack_behind(buf, sizeof buf, head, sizeof head, &f->base);
+    if (!n)
+        return 0;
+    return lww_put(vt, m->red_flags, f->flag_id.data, XY_ID_LEN, ev, buf, n,
+                   NULL, NULL, NULL);
+}
+
+static int s_on_flag_acked(view_txn_t *vt, const Xy__Event *ev, void *arg)
+{
+    const domain_model_t *m = arg;
+    const Xy__RedFlagAcknowledged *a = ev->red_flag_acknowledged;
+    if (a->flag_id.len != XY_ID_LEN)
+        return 0;
+    uint8_t buf[S_PAYLOAD_MAX];
+    size_t n = s_pack_behind(buf, sizeof buf, NULL, 0, &a->base);
+    if (!n)
+        return 0;
+    return lww_put(vt, m->red_flag_acks, a->flag_id.data, XY_ID_LEN, ev, buf,
+                   n, NULL, NULL, NULL);
+}
+
 domain_model_t *domain_model_new(void)
 {
     domain_model_t *m = xcalloc(1, sizeof *m);
@@ -148,6 +209,10 @@ domain_model_t *domain_model_new(void)
     m->persons = view_set_add(m->views, "persons");
     m->person_places = view_set_add(m->views, "person_places");
     m->site_counts = view_set_add(m->views, "site_counts");
+    m->triage_latest = view_set_add(m->views, "triage_latest");
+    m->triage_counts = view_set_add(m->views, "triage_counts");
+    m->red_flags = view_set_add(m->views, "red_flags");
+    m->red_flag_acks = view_set_add(m->views, "red_flag_acks");
     static const struct {
         uint32_t type;
         view_reducer_fn fn;
@@ -156,6 +221,9 @@ domain_model_t *domain_model_new(void)
         {XY__EVENT__BODY_INCIDENT_LEVEL_SET, s_on_incident_level},
         {XY__EVENT__BODY_PERSON_REGISTERED, s_on_person_registered},
         {XY__EVENT__BODY_PERSON_MOVED, s_on_person_moved},
+        {XY__EVENT__BODY_TRIAGE_RECORDED, s_on_triage},
+        {XY__EVENT__BODY_RED_FLAG_RAISED, s_on_flag_raised},
+        {XY__EVENT__BODY_RED_FLAG_ACKNOWLEDGED, s_on_flag_acked},
     };
     for (size_t i = 0; i < sizeof reducers / sizeof reducers[0]; i++)
         view_set_on(m->views, reducers[i].type, reducers[i].fn, m);

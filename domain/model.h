@@ -15,6 +15,10 @@ typedef struct domain_model {
     int persons;         /* person_id -> LWW [exercise][incident] Person.. */
     int person_places;   /* person_id -> LWW [incident] Place */
     int site_counts;     /* incident_id | site -> persons there now */
+    int triage_latest;   /* person_id -> LWW [level][incident] */
+    int triage_counts;   /* incident_id | level -> persons at that level */
+    int red_flags;       /* flag_id -> [exercise][incident] RedFlagRaised */
+    int red_flag_acks;   /* flag_id -> LWW RedFlagAcknowledged */
 } domain_model_t;
 
 /* Creates the model with every view and reducer. The caller owns it. */

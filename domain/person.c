@@ -195,3 +195,61 @@ json_t *person_site_counts(view_txn_t *vt, const domain_model_t *m)
     }
     return c.arr;
 }
+
+int person_find(view_txn_t *vt, const domain_model_t *m,
+                const domain_id_t *person, domain_id_t *incident,
+                uint32_t *vulnerability, bool *exercise)
+{
+    const void *v;
+    size_t n;
+    int rc = lww_get(vt, m->persons, person->b, DOMAIN_ID_LEN, &v, &n);
+    if (rc)
+        return rc;
+    const uint8_t *p = v;
+    if (n < 1 + DOMAIN_ID_LEN)
+        return XY_ECORRUPT;
+    Xy__PersonRegistered *pr = xy__person_registered__unpack(
+        NULL, n - 1 - DOMAIN_ID_LEN, p + 1 + DOMAIN_ID_LEN);
+    if (!pr)
+        return XY_ECORRUPT;
+    *exercise = p[0] != 0;
+    memcpy(incident->b, p + 1, DOMAIN_ID_LEN);
+    *vulnerability = pr->vulnerability;
+    xy__person_registered__free_unpacked(pr, NULL);
+    return 0;
+}
+
+static int s_level_entry(const void *key, size_t klen, const void *val,
+                         size_t vlen, void *arg)
+{
+    s_ctx_t *c = arg;
+    if (klen != XY_ID_LEN + 1 || vlen != 8)
+        return XY_ECORRUPT;
+    int64_t n = 0;
+    for (int i = 0; i < 8; i++)
+        n = (int64_t)((uint64_t)n << 8 | ((const uint8_t *)val)[i]);
+    static const char *const levels[] = {"unspecified", "immediate",
+                                         "high_risk", "low_risk"};
+    uint8_t level = ((const uint8_t *)key)[XY_ID_LEN];
+    char inc[DOMAIN_ID_HEX];
+    domain_id_t iid;
+    memcpy(iid.b, key, DOMAIN_ID_LEN);
+    json_t *o = json_pack("{s:s, s:s, s:I}", "incident",
+                          domain_id_format(&iid, inc), "level",
+                          level < 4 ? levels[level] : "unknown", "persons",
+                          (json_int_t)n);
+    if (!o)
+        return XY_ENOMEM;
+    json_array_append_new(c->arr, o);
+    return 0;
+}
+
+json_t *person_triage_counts(view_txn_t *vt, const domain_model_t *m)
+{
+    s_ctx_t c = {vt, m, json_array()};
+    if (view_scan(vt, m->triage_counts, NULL, 0, s_level_entry, &c)) {
+        json_decref(c.arr);
+        return NULL;
+    }
+    return c.arr;
+}

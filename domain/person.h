@@ -40,6 +40,16 @@ int person_vulnerability_parse(const char *text, uint32_t *flags,
  * incident, age_band, sex, vulnerability names, site, worker, exercise. */
 json_t *person_list(view_txn_t *vt, const domain_model_t *m);
 
+/* What a triage needs to know of a registered person. XY_ENOENT when the
+ * person is not held. */
+int person_find(view_txn_t *vt, const domain_model_t *m,
+                const domain_id_t *person, domain_id_t *incident,
+                uint32_t *vulnerability, bool *exercise);
+
+/* Returns a new JSON array of {incident, level, persons}: how many people
+ * are at each triage level now (their latest triage). */
+json_t *person_triage_counts(view_txn_t *vt, const domain_model_t *m);
+
 /* Returns a new JSON array of {incident, site, persons} counts. */
 json_t *person_site_counts(view_txn_t *vt, const domain_model_t *m);
 

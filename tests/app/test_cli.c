@@ -285,3 +285,41 @@ Test(cli, a_second_daemon_is_refused_while_the_command_line_may_write)
     cr_assert_eq(r.status, 0, "after the daemon stopped: %s", r.err);
     cr_assert_not_null(strstr(r.out, "beside the daemon"), "%s", r.out);
 }
+
+Test(cli, triage_raises_a_red_flag_that_a_named_person_acknowledges)
+{
+    s_out_t r;
+    s_run(&r, XY_AGENT_BIN, "-d", data, "init", NULL);
+    const char *inc = s_declare();
+    s_run(&r, XY_AGENT_BIN, "-d", data, "--json", "person", "add",
+          "--incident", inc, "--age-band", "40", "--site", "School", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char person[33];
+    const char *p = strstr(r.out, "\"id\": \"");
+    cr_assert_not_null(p);
+    memcpy(person, p + 7, 32);
+    person[32] = '\0';
+    s_run(&r, XY_AGENT_BIN, "-d", data, "triage", "--person", person,
+          "--screen", "PHQ-9=0,0,0,9,0,0,0,0,0", NULL);
+    cr_assert_eq(r.status, 1);
+    cr_assert_not_null(strstr(r.err, "PHQ-9 item 4: answer 9"), "%s", r.err);
+    s_run(&r, XY_AGENT_BIN, "-d", data, "--json", "triage", "--person",
+          person, "--screen", "C-SSRS=1,1,0,0,0,0", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_not_null(strstr(r.out, "\"red_flag\": true"), "%s", r.out);
+    p = strstr(r.out, "\"flag\": \"");
+    cr_assert_not_null(p, "%s", r.out);
+    char flag[33];
+    memcpy(flag, p + 9, 32);
+    flag[32] = '\0';
+    s_run(&r, XY_AGENT_BIN, "-d", data, "list", "flags", NULL);
+    cr_assert_not_null(strstr(r.out, "** OPEN **"), "%s", r.out);
+    s_run(&r, XY_AGENT_BIN, "-d", data, "flag", "ack", flag, NULL);
+    cr_assert_eq(r.status, 2, "a name is required");
+    s_run(&r, XY_AGENT_BIN, "-d", data, "flag", "ack", flag, "--by",
+          "Dr Wang", "--action", "same-day assessment", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    s_run(&r, XY_AGENT_BIN, "-d", data, "list", "flags", NULL);
+    cr_assert_null(strstr(r.out, "** OPEN **"), "%s", r.out);
+    cr_assert_not_null(strstr(r.out, "Dr Wang"), "%s", r.out);
+}
