@@ -26,6 +26,10 @@ static const app_command_t s_commands[] = {
     {"incident", app_cmd_incident, APP_NODE_SHARED,
      "declare --hazard H --title T [--lat --lon --magnitude --level --exercise]",
      "declare an incident"},
+    {"order", app_cmd_order, APP_NODE_SHARED,
+     "--incident ID --team ID --zone-name NAME --explain TEXT [--zone ID "
+     "--report-by MS --exercise]",
+     "order a team to a zone (sent to agents on the urgent lane)"},
     {"enroll", app_cmd_enroll, APP_NODE_SHARED,
      "NAME --request FILE | NAME --node-id HEX --public-key HEX",
      "admit an agent; prints the join bundle it needs"},
