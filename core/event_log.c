@@ -32,6 +32,26 @@
 #define S_MAXDBS (8 + VIEW_MAX)
 #define S_GROW_TRIES 16
 
+/* One origin's frontier as the write transaction in progress sees it. */
+typedef struct s_front {
+    uint8_t origin[XY_ID_LEN]; /* whose frontier */
+    uint64_t seq;              /* highest seq held with no gap */
+    size_t slot;               /* where its index sits in s_fronts_t.slots */
+    bool dirty;                /* moved: to be written before commit */
+} s_front_t;
+
+/* The frontiers one write transaction moves, kept in memory and each written
+ * once before commit: reading and rewriting the frontier record for every
+ * event cost about as much as storing the event. Entries are dense, in order
+ * of first use; slots is an open-addressing index into them. */
+typedef struct s_fronts {
+    s_front_t *ents; /* entries */
+    size_t n;        /* entries in use */
+    size_t cap;      /* entries allocated */
+    size_t *slots;   /* 0: empty, else entry index + 1 */
+    size_t nslots;   /* a power of two, more than twice n */
+} s_fronts_t;
+
 struct event_log {
     MDB_env *env;                 /* the environment */
     MDB_dbi events, log, frontier, cursors, meta; /* fixed databases */
@@ -46,6 +66,7 @@ struct event_log {
     uint64_t (*now_ms)(void *);   /* wall clock */
     void *now_arg;                /* its argument */
     bool no_sync;                 /* MDB_NOSYNC was asked for */
+    s_fronts_t fronts;            /* frontiers of the write in progress */
 };
 
 /* State of one write transaction attempt; copied back on commit. */
@@ -55,6 +76,8 @@ typedef struct s_wstate {
     uint64_t last_pos;
     uint64_t count;
     uint64_t own_seq;
+    MDB_cursor *ev_cur;  /* on events, while items are written */
+    MDB_cursor *log_cur; /* on log, while items are written */
 } s_wstate_t;
 
 static void s_put_be64(uint8_t *out, uint64_t x)
@@ -221,69 +244,173 @@ void event_log_destroy(event_log_t **logp)
     event_log_t *log = *logp;
     if (log->env)
         mdb_env_close(log->env);
+    free(log->fronts.ents);
+    free(log->fronts.slots);
     free(log);
     *logp = NULL;
 }
 
-/* Raises origin's frontier after (origin, seq) was stored: while the next
- * seq is held, move on. */
-static int s_frontier_advance(event_log_t *log, MDB_txn *txn,
-                              const uint8_t *origin, uint64_t seq)
+/* Mixes all 16 bytes of an origin: test and early ids are mostly zeros. */
+static size_t s_origin_hash(const uint8_t *origin)
 {
-    MDB_val fk = {XY_ID_LEN, (void *)origin}, fv;
+    uint64_t a, b;
+    memcpy(&a, origin, 8);
+    memcpy(&b, origin + 8, 8);
+    uint64_t x = a ^ (b * 0x9e3779b97f4a7c15u);
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
+    return (size_t)(x ^ (x >> 31));
+}
+
+/* Forgets every entry, in time proportional to their number rather than to
+ * the index (which keeps the size of the largest batch seen). */
+static void s_fronts_clear(s_fronts_t *fs)
+{
+    for (size_t i = 0; i < fs->n; i++)
+        fs->slots[fs->ents[i].slot] = 0;
+    fs->n = 0;
+}
+
+static void s_fronts_reindex(s_fronts_t *fs, size_t nslots)
+{
+    free(fs->slots);
+    fs->slots = xcalloc(nslots, sizeof *fs->slots);
+    fs->nslots = nslots;
+    for (size_t i = 0; i < fs->n; i++) {
+        size_t s = s_origin_hash(fs->ents[i].origin) & (nslots - 1);
+        while (fs->slots[s])
+            s = (s + 1) & (nslots - 1);
+        fs->slots[s] = i + 1;
+        fs->ents[i].slot = s;
+    }
+}
+
+/* Finds origin's entry, reading its frontier from the store on first use in
+ * this transaction. *out is valid until the next call. */
+static int s_front_get(event_log_t *log, MDB_txn *txn, const uint8_t *origin,
+                       s_front_t **out)
+{
+    s_fronts_t *fs = &log->fronts;
+    if (2 * (fs->n + 1) > fs->nslots)
+        s_fronts_reindex(fs, fs->nslots ? 2 * fs->nslots : 16);
+    size_t mask = fs->nslots - 1;
+    size_t s = s_origin_hash(origin) & mask;
+    for (; fs->slots[s]; s = (s + 1) & mask) {
+        s_front_t *e = &fs->ents[fs->slots[s] - 1];
+        if (memcmp(e->origin, origin, XY_ID_LEN) == 0) {
+            *out = e;
+            return 0;
+        }
+    }
+    MDB_val k = {XY_ID_LEN, (void *)origin}, v;
     uint64_t f = 0;
-    int rc = mdb_get(txn, log->frontier, &fk, &fv);
-    if (rc == 0 && fv.mv_size == 8)
-        f = s_be64(fv.mv_data);
+    int rc = mdb_get(txn, log->frontier, &k, &v);
+    if (rc == 0 && v.mv_size == 8)
+        f = s_be64(v.mv_data);
     else if (rc && rc != MDB_NOTFOUND)
         return xy_from_mdb(rc);
-    if (seq != f + 1)
+    if (fs->n == fs->cap) {
+        fs->cap = fs->cap ? 2 * fs->cap : 16;
+        fs->ents = xrealloc(fs->ents, fs->cap * sizeof *fs->ents);
+    }
+    s_front_t *e = &fs->ents[fs->n];
+    memcpy(e->origin, origin, XY_ID_LEN);
+    e->seq = f;
+    e->slot = s;
+    e->dirty = false;
+    fs->slots[s] = ++fs->n;
+    *out = e;
+    return 0;
+}
+
+/* Writes every frontier the transaction moved. */
+static int s_fronts_flush(event_log_t *log, MDB_txn *txn)
+{
+    const s_fronts_t *fs = &log->fronts;
+    for (size_t i = 0; i < fs->n; i++) {
+        const s_front_t *e = &fs->ents[i];
+        if (!e->dirty)
+            continue;
+        uint8_t buf[8];
+        s_put_be64(buf, e->seq);
+        MDB_val k = {XY_ID_LEN, (void *)e->origin}, v = {8, buf};
+        int rc = mdb_put(txn, log->frontier, &k, &v, 0);
+        if (rc)
+            return xy_from_mdb(rc);
+    }
+    return 0;
+}
+
+/* Raises origin's frontier after (origin, seq) was stored at ws->ev_cur:
+ * while the next seq is held, move on. */
+static int s_frontier_advance(event_log_t *log, s_wstate_t *ws,
+                              const uint8_t *origin, uint64_t seq)
+{
+    s_front_t *e = NULL;
+    int rc = s_front_get(log, ws->txn, origin, &e);
+    if (rc)
+        return rc;
+    if (seq != e->seq + 1)
         return 0;
-    f = seq;
+    /* Keys sort by origin then seq, so the origin's next seqs, when held,
+     * are the keys right after the one the cursor rests on. */
+    uint64_t f = seq;
     for (;;) {
-        uint8_t key[S_EVKEY_LEN];
-        memcpy(key, origin, XY_ID_LEN);
-        s_put_be64(key + XY_ID_LEN, f + 1);
-        MDB_val k = {sizeof key, key}, v;
-        rc = mdb_get(txn, log->events, &k, &v);
+        MDB_val k, v;
+        rc = mdb_cursor_get(ws->ev_cur, &k, &v, MDB_NEXT);
         if (rc == MDB_NOTFOUND)
             break;
         if (rc)
             return xy_from_mdb(rc);
+        const uint8_t *kb = k.mv_data;
+        if (k.mv_size != S_EVKEY_LEN || memcmp(kb, origin, XY_ID_LEN) != 0 ||
+            s_be64(kb + XY_ID_LEN) != f + 1)
+            break;
         f++;
     }
-    uint8_t buf[8];
-    s_put_be64(buf, f);
-    fv = (MDB_val){8, buf};
-    return xy_from_mdb(mdb_put(txn, log->frontier, &fk, &fv, 0));
+    e->seq = f;
+    e->dirty = true;
+    return 0;
 }
 
-/* Stores packed bytes of ev under (origin, seq), appends it to the log and
- * folds it into the views. XY_EEXIST when the identity is held. */
-static int s_store(event_log_t *log, s_wstate_t *ws, const Xy__Event *ev,
-                   const uint8_t *bytes, size_t len, event_write_t *w)
+/* Puts the event (origin, seq) at ws->ev_cur: the len bytes at bytes or,
+ * bytes NULL, room for them that *room then points to, valid until the next
+ * write. XY_EEXIST when the identity is held. */
+static int s_put_event(s_wstate_t *ws, const uint8_t *origin, uint64_t seq,
+                       const uint8_t *bytes, size_t len, uint8_t **room)
 {
     uint8_t key[S_EVKEY_LEN];
-    memcpy(key, ev->origin.data, XY_ID_LEN);
-    s_put_be64(key + XY_ID_LEN, ev->seq);
+    memcpy(key, origin, XY_ID_LEN);
+    s_put_be64(key + XY_ID_LEN, seq);
     MDB_val k = {sizeof key, key}, v = {len, (void *)bytes};
-    int rc = mdb_put(ws->txn, log->events, &k, &v, MDB_NOOVERWRITE);
+    unsigned flags = MDB_NOOVERWRITE | (bytes ? 0 : MDB_RESERVE);
+    int rc = mdb_cursor_put(ws->ev_cur, &k, &v, flags);
     if (rc == MDB_KEYEXIST)
         return XY_EEXIST;
     if (rc)
         return xy_from_mdb(rc);
+    if (!bytes)
+        *room = v.mv_data;
+    return 0;
+}
 
+/* After ev was put at ws->ev_cur: appends it to the log, moves its origin's
+ * frontier and folds it into the views. */
+static int s_record(event_log_t *log, s_wstate_t *ws, const Xy__Event *ev,
+                    event_write_t *w)
+{
     uint8_t pkey[8], lval[S_LOGVAL_LEN];
     s_put_be64(pkey, ws->last_pos + 1);
-    memcpy(lval, key, S_EVKEY_LEN);
+    memcpy(lval, ev->origin.data, XY_ID_LEN);
+    s_put_be64(lval + XY_ID_LEN, ev->seq);
     uint32_t type = (uint32_t)ev->body_case;
     for (int i = 0; i < 4; i++)
         lval[S_EVKEY_LEN + i] = (uint8_t)(type >> (24 - 8 * i));
     lval[S_EVKEY_LEN + 4] = w->flags;
     MDB_val pk = {8, pkey}, lv = {sizeof lval, lval};
-    rc = xy_from_mdb(mdb_put(ws->txn, log->log, &pk, &lv, MDB_APPEND));
+    int rc = xy_from_mdb(mdb_cursor_put(ws->log_cur, &pk, &lv, MDB_APPEND));
     if (!rc)
-        rc = s_frontier_advance(log, ws->txn, ev->origin.data, ev->seq);
+        rc = s_frontier_advance(log, ws, ev->origin.data, ev->seq);
     if (!rc) {
         view_txn_t vt = {ws->txn, log->vs, log->views, true};
         rc = view_set_apply(log->vs, &vt, ev);
@@ -298,6 +425,19 @@ static int s_store(event_log_t *log, s_wstate_t *ws, const Xy__Event *ev,
     return 0;
 }
 
+typedef struct s_own_put {
+    s_wstate_t *ws;      /* the transaction */
+    const Xy__Event *ev; /* the event being packed */
+} s_own_put_t;
+
+/* Reserves the stored value of an own event for the codec to pack into,
+ * sparing a buffer and a copy. */
+static int s_reserve_own(size_t len, void *arg, uint8_t **out)
+{
+    s_own_put_t *o = arg;
+    return s_put_event(o->ws, o->ev->origin.data, o->ev->seq, NULL, len, out);
+}
+
 static int s_write_own(event_log_t *log, s_wstate_t *ws, event_write_t *w)
 {
     Xy__Event *ev = w->own;
@@ -307,13 +447,11 @@ static int s_write_own(event_log_t *log, s_wstate_t *ws, event_write_t *w)
     ev->origin.len = XY_ID_LEN;
     ev->seq = ws->own_seq + 1;
     ev->hlc = hlc_now(&ws->hlc, log->now_ms(log->now_arg));
-    uint8_t *bytes = NULL;
-    size_t len = 0;
-    int rc = xy_event_pack(ev, &bytes, &len);
-    if (rc)
-        return rc;
-    rc = s_store(log, ws, ev, bytes, len, w);
-    free(bytes);
+    /* The reserved value is filled before the next write, as LMDB asks. */
+    s_own_put_t o = {ws, ev};
+    int rc = xy_event_pack_with(ev, s_reserve_own, &o);
+    if (!rc)
+        rc = s_record(log, ws, ev, w);
     if (!rc)
         ws->own_seq = ev->seq;
     return rc;
@@ -329,7 +467,9 @@ static int s_write_foreign(event_log_t *log, s_wstate_t *ws, event_write_t *w)
     hlc_t before = ws->hlc;
     if (hlc_observe(&ws->hlc, ev->hlc, log->now_ms(log->now_arg)))
         w->flags |= EVENT_FLAG_CLOCK_AHEAD;
-    rc = s_store(log, ws, ev, w->bytes, w->len, w);
+    rc = s_put_event(ws, ev->origin.data, ev->seq, w->bytes, w->len, NULL);
+    if (!rc)
+        rc = s_record(log, ws, ev, w);
     if (rc == XY_EEXIST)
         ws->hlc = before;
     /* Our own events coming back (a store restored from a peer) keep the
@@ -371,8 +511,10 @@ typedef int (*s_txn_fn)(event_log_t *log, s_wstate_t *ws, void *arg);
 static int s_write_txn(event_log_t *log, s_txn_fn fn, void *arg)
 {
     for (int attempt = 0; attempt < S_GROW_TRIES; attempt++) {
-        s_wstate_t ws = {NULL, log->hlc, log->last_pos, log->count,
-                         log->own_seq};
+        s_wstate_t ws = {.hlc = log->hlc,
+                         .last_pos = log->last_pos,
+                         .count = log->count,
+                         .own_seq = log->own_seq};
         int rc = xy_from_mdb(mdb_txn_begin(log->env, NULL, 0, &ws.txn));
         if (rc)
             return rc;
@@ -419,9 +561,10 @@ typedef struct s_write_args {
     const event_cursor_t *cursor;
 } s_write_args_t;
 
-static int s_write_items(event_log_t *log, s_wstate_t *ws, void *arg)
+/* Writes the items in order; only a store-level failure stops them. */
+static int s_write_each(event_log_t *log, s_wstate_t *ws,
+                        const s_write_args_t *a)
 {
-    s_write_args_t *a = arg;
     for (size_t i = 0; i < a->n; i++) {
         event_write_t *w = &a->w[i];
         w->status = 0;
@@ -438,14 +581,34 @@ static int s_write_items(event_log_t *log, s_wstate_t *ws, void *arg)
             return rc;
         w->status = rc;
     }
-    if (a->cursor) {
+    return 0;
+}
+
+static int s_write_items(event_log_t *log, s_wstate_t *ws, void *arg)
+{
+    s_write_args_t *a = arg;
+    /* A retry after the map grew starts from the store again. */
+    s_fronts_clear(&log->fronts);
+    int rc = xy_from_mdb(mdb_cursor_open(ws->txn, log->events, &ws->ev_cur));
+    if (!rc)
+        rc = xy_from_mdb(mdb_cursor_open(ws->txn, log->log, &ws->log_cur));
+    if (!rc)
+        rc = s_write_each(log, ws, a);
+    if (!rc)
+        rc = s_fronts_flush(log, ws->txn);
+    if (ws->log_cur)
+        mdb_cursor_close(ws->log_cur);
+    if (ws->ev_cur)
+        mdb_cursor_close(ws->ev_cur);
+    ws->ev_cur = ws->log_cur = NULL;
+    if (!rc && a->cursor) {
         size_t plen = strlen(a->cursor->peer);
         uint8_t buf[8];
         s_put_be64(buf, a->cursor->position);
         MDB_val k = {plen, (void *)a->cursor->peer}, v = {8, buf};
-        return xy_from_mdb(mdb_put(ws->txn, log->cursors, &k, &v, 0));
+        rc = xy_from_mdb(mdb_put(ws->txn, log->cursors, &k, &v, 0));
     }
-    return 0;
+    return rc;
 }
 
 int event_log_write(event_log_t *log, event_write_t *w, size_t n,
@@ -620,7 +783,7 @@ int event_log_refresh(event_log_t *log)
     int rc = s_read_begin(log, &txn);
     if (rc)
         return rc;
-    s_wstate_t ws = {txn, log->hlc, 0, 0, 0};
+    s_wstate_t ws = {.txn = txn, .hlc = log->hlc};
     rc = s_load_counters(log, txn, &ws);
     mdb_txn_abort(txn);
     if (rc)

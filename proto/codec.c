@@ -260,6 +260,20 @@ int xy_event_pack(const Xy__Event *ev, uint8_t **out, size_t *len)
     return s_pack(&ev->base, XY_EVENT_MAX_BYTES, out, len);
 }
 
+int xy_event_pack_with(const Xy__Event *ev, xy_reserve_fn reserve, void *arg)
+{
+    if (ev->body_case == XY__EVENT__BODY__NOT_SET)
+        return XY_EMISSING;
+    size_t n = protobuf_c_message_get_packed_size(&ev->base);
+    if (n > XY_EVENT_MAX_BYTES)
+        return XY_ETOOBIG;
+    uint8_t *out = NULL;
+    int rc = reserve(n, arg, &out);
+    if (rc)
+        return rc;
+    return protobuf_c_message_pack(&ev->base, out) == n ? 0 : XY_EIO;
+}
+
 int xy_frame_pack(const Xy__Frame *f, uint8_t **out, size_t *len)
 {
     if (f->msg_case == XY__FRAME__MSG__NOT_SET) {

@@ -26,6 +26,17 @@ typedef struct xy_decoded xy_decoded_t;
  * XY_EVENT_MAX_BYTES, XY_EMISSING when the body is not set. */
 int xy_event_pack(const Xy__Event *ev, uint8_t **out, size_t *len);
 
+/* Hands out len writable bytes at *out, or returns a negative code. */
+typedef int (*xy_reserve_fn)(size_t len, void *arg, uint8_t **out);
+
+/* Packs ev, into memory the caller provides (a value reserved in the store),
+ * to the same bytes as xy_event_pack. Once the size is known, calls
+ * reserve(len, arg, &out) exactly once and packs into out; the errors of
+ * xy_event_pack are returned before any call. Returns 0, reserve's error, or
+ * XY_EIO when the event did not take exactly len bytes (out then holds
+ * garbage). */
+int xy_event_pack_with(const Xy__Event *ev, xy_reserve_fn reserve, void *arg);
+
 /* Unpacks and validates an Event from len bytes at buf (borrowed, not kept).
  * On success *out owns the message; read it with xy_decoded_event() and free
  * it with xy_decoded_destroy(). Errors: XY_ETOOBIG (len over the maximum),

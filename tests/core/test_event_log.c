@@ -391,3 +391,139 @@ Test(event_log, two_processes_writing_one_store_keep_seq_contiguous)
                  (unsigned long)f);
     event_log_destroy(&log);
 }
+
+/* Foreign event (origin n, seq) packed, for a batch. */
+static event_write_t s_foreign(uint8_t **buf, int n, uint64_t seq)
+{
+    size_t len;
+    xy_test_person_event(buf, &len, n, seq, HLC_MAKE(fake_now, seq), 1, "H");
+    return (event_write_t){.kind = EVENT_WRITE_FOREIGN, .bytes = *buf,
+                           .len = len};
+}
+
+static uint64_t s_frontier_of(event_log_t *log, int n)
+{
+    uint8_t origin[XY_ID_LEN];
+    xy_test_id(origin, n);
+    uint64_t f = 0;
+    cr_assert_eq(event_log_frontier(log, origin, &f), 0);
+    return f;
+}
+
+Test(event_log, frontiers_of_several_origins_move_within_one_batch)
+{
+    event_log_t *log = s_open();
+    /* Origin 20 fills its gap inside the batch, origin 21 arrives in
+     * reverse, origin 22 keeps a gap, origin 23 repeats an event; own
+     * events are interleaved. */
+    struct { int n; uint64_t seq; } items[] = {
+        {20, 1}, {21, 2}, {20, 3}, {22, 2}, {0, 0},  {20, 2}, {23, 1},
+        {21, 1}, {23, 1}, {22, 4}, {0, 0},  {20, 4}, {23, 2},
+    };
+    enum { N = sizeof items / sizeof items[0] };
+    event_write_t w[N];
+    uint8_t *bufs[N] = {0};
+    s_own_t own[N];
+    for (int i = 0; i < N; i++) {
+        if (items[i].n == 0) {
+            s_own_init(&own[i], "own");
+            w[i] = (event_write_t){.kind = EVENT_WRITE_OWN,
+                                   .own = &own[i].ev};
+        } else {
+            w[i] = s_foreign(&bufs[i], items[i].n, items[i].seq);
+        }
+    }
+    cr_assert_eq(event_log_write(log, w, N, NULL), 0);
+    for (int i = 0; i < N; i++)
+        cr_assert_eq(w[i].status, i == 8 ? XY_EEXIST : 0, "item %d: %d", i,
+                     w[i].status);
+    cr_assert_eq(s_frontier_of(log, 20), 4);
+    cr_assert_eq(s_frontier_of(log, 21), 2);
+    cr_assert_eq(s_frontier_of(log, 22), 0);
+    cr_assert_eq(s_frontier_of(log, 23), 2);
+    uint64_t f = 0;
+    cr_assert_eq(event_log_frontier(log, me, &f), 0);
+    cr_assert_eq(f, 2);
+    for (int i = 0; i < N; i++)
+        free(bufs[i]);
+
+    /* The next batch starts from the stored frontiers: origin 22 fills its
+     * gaps, origin 20 opens one. */
+    uint8_t *more[3];
+    event_write_t m[3] = {s_foreign(&more[0], 22, 3),
+                          s_foreign(&more[1], 20, 6),
+                          s_foreign(&more[2], 22, 1)};
+    cr_assert_eq(event_log_write(log, m, 3, NULL), 0);
+    cr_assert_eq(s_frontier_of(log, 22), 4);
+    cr_assert_eq(s_frontier_of(log, 20), 4);
+    for (int i = 0; i < 3; i++) {
+        cr_assert_eq(m[i].status, 0);
+        free(more[i]);
+    }
+    event_log_destroy(&log);
+}
+
+Test(event_log, frontiers_of_many_origins_in_one_batch_are_all_kept)
+{
+    event_log_t *log = s_open();
+    /* More origins than the frontier index starts with, each given seqs
+     * 2 then 1, so every one moves only once its gap fills. */
+    enum { ORIGINS = 100, N = 2 * ORIGINS };
+    event_write_t w[N];
+    uint8_t *bufs[N];
+    for (int i = 0; i < ORIGINS; i++) {
+        w[i] = s_foreign(&bufs[i], 100 + i, 2);
+        w[ORIGINS + i] = s_foreign(&bufs[ORIGINS + i], 100 + i, 1);
+    }
+    cr_assert_eq(event_log_write(log, w, N, NULL), 0);
+    for (int i = 0; i < N; i++) {
+        cr_assert_eq(w[i].status, 0);
+        free(bufs[i]);
+    }
+    for (int i = 0; i < ORIGINS; i++)
+        cr_assert_eq(s_frontier_of(log, 100 + i), 2, "origin %d", 100 + i);
+    event_log_destroy(&log);
+}
+
+typedef struct s_same {
+    const uint8_t *bytes; /* expected */
+    size_t len;
+} s_same_t;
+
+static int s_check_bytes(const event_ref_t *ref, void *arg)
+{
+    const s_same_t *want = arg;
+    cr_assert_eq(ref->len, want->len);
+    cr_assert_eq(memcmp(ref->bytes, want->bytes, want->len), 0);
+    return 0;
+}
+
+Test(event_log, own_event_is_stored_as_the_codec_packs_it)
+{
+    event_log_t *log = s_open();
+    /* Envelopes with each field present and absent. */
+    static const uint8_t incident[XY_ID_LEN] = {0x1c, 0x1d, 0xff};
+    s_own_t a[4];
+    event_write_t w[4];
+    for (int i = 0; i < 4; i++) {
+        s_own_init(&a[i], i == 3 ? "" : "a title");
+        if (i & 1)
+            a[i].ev.incident_id = (ProtobufCBinaryData){XY_ID_LEN,
+                                                        (uint8_t *)incident};
+        a[i].ev.exercise = i >= 2;
+        a[i].ev.author = i == 2 ? NULL : i == 3 ? "" : "commander";
+        w[i] = (event_write_t){.kind = EVENT_WRITE_OWN, .own = &a[i].ev};
+    }
+    cr_assert_eq(event_log_write(log, w, 4, NULL), 0);
+    for (int i = 0; i < 4; i++) {
+        cr_assert_eq(w[i].status, 0);
+        uint8_t *buf = NULL;
+        size_t len = 0;
+        cr_assert_eq(xy_event_pack(&a[i].ev, &buf, &len), 0);
+        s_same_t want = {buf, len};
+        cr_assert_eq(event_log_get(log, me, w[i].seq, s_check_bytes, &want),
+                     0, "event %d", i);
+        free(buf);
+    }
+    event_log_destroy(&log);
+}
