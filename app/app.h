@@ -114,4 +114,9 @@ json_t *app_status_agent(app_t *app);
 /* Dispatch (coordinator): orders a team to a zone (app/order_cmd.c). */
 int app_cmd_order(app_t *app, int argc, char **argv);
 
+/* Impact assessment and the response level (coordinator,
+ * app/assess_cmd.c). */
+int app_cmd_assess(app_t *app, int argc, char **argv);
+int app_cmd_level(app_t *app, int argc, char **argv);
+
 #endif

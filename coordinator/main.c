@@ -15,6 +15,8 @@ static const config_key_t s_schema[] = {
     {"sync_timeout_ms", CONFIG_INT, "20000", "silence before a session drops"},
     {"sync_ping_ms", CONFIG_INT, "5000", "ping an idle agent this often"},
     {"sync_tick_ms", CONFIG_INT, "200", "sync timer period"},
+    {"data_dir", CONFIG_STRING, XY_DATA_DIR,
+     "reference data: county boundaries, attenuation, CAP schema"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -30,6 +32,14 @@ static const app_command_t s_commands[] = {
      "--incident ID --team ID --zone-name NAME --explain TEXT [--zone ID "
      "--report-by MS --exercise]",
      "order a team to a zone (sent to agents on the urgent lane)"},
+    {"assess", app_cmd_assess, APP_NODE_SHARED,
+     "--usgs FILE [--ms X --strike DEG --exercise] | --cap FILE | --polygon "
+     "FILE --hazard H --title T | --point LAT,LON --radii KM,.. --hazard H "
+     "--title T | --incident ID  [--params FILE --publish]",
+     "assess the impact and need; --publish sends it to every agent"},
+    {"level", app_cmd_level, APP_NODE_SHARED,
+     "--incident ID --set I|II|III|IV --reason TEXT",
+     "confirm or change an incident's response level"},
     {"enroll", app_cmd_enroll, APP_NODE_SHARED,
      "NAME --request FILE | NAME --node-id HEX --public-key HEX",
      "admit an agent; prints the join bundle it needs"},

@@ -3,6 +3,7 @@
  * equal messages give equal bytes) behind a few fixed bytes. */
 #include "domain/model.h"
 #include "domain/lww.h"
+#include "domain/assessment.h"
 #include "common/xy_error.h"
 #include "common/xy_mem.h"
 
@@ -227,6 +228,7 @@ domain_model_t *domain_model_new(void)
     };
     for (size_t i = 0; i < sizeof reducers / sizeof reducers[0]; i++)
         view_set_on(m->views, reducers[i].type, reducers[i].fn, m);
+    assessment_model_register(m);
     return m;
 }
 

@@ -19,6 +19,7 @@ typedef struct domain_model {
     int triage_counts;   /* incident_id | level -> persons at that level */
     int red_flags;       /* flag_id -> [exercise][incident] RedFlagRaised */
     int red_flag_acks;   /* flag_id -> LWW RedFlagAcknowledged */
+    int assessments;     /* incident_id -> LWW [exercise] AssessmentPublished */
 } domain_model_t;
 
 /* Creates the model with every view and reducer. The caller owns it. */
