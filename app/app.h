@@ -17,6 +17,7 @@
 
 #include <jansson.h>
 #include "domain/model.h"
+#include "domain/personal.h"
 
 #define APP_EXIT_FAIL 1
 #define APP_EXIT_USAGE 2
@@ -110,6 +111,30 @@ json_t *app_status_coordinator(app_t *app);
 int app_serve_agent(app_t *app, runloop_t *rl);
 void app_unserve_agent(app_t *app);
 json_t *app_status_agent(app_t *app);
+
+/* Affected people: data keys and sealing (app/key_cmd.c); moves, links,
+ * encounters, referrals (app/people_cmd.c); duplicates and the listings
+ * (app/people_list_cmd.c). */
+typedef struct app_personal_opts {
+    const char *name, *phone, *id_number, *notes, *birth_year;
+    const char *passphrase_file;  /* or $XINYUAN_PASSPHRASE */
+} app_personal_opts_t;
+/* Loads the data keys the passphrase opens into ring (empty when no
+ * passphrase is given and !required). Returns an exit status. */
+int app_keyring_load(app_t *app, const char *pass_file,
+                     personal_keyring_t *ring, bool required);
+/* Checks and seals o for person under the incident's key. Exit status. */
+int app_personal_seal(app_t *app, const app_personal_opts_t *o,
+                      const domain_id_t *incident, const domain_id_t *person,
+                      int age_band, personal_sealed_t *out);
+int app_cmd_key(app_t *app, int argc, char **argv);
+int app_person_more(app_t *app, int argc, char **argv);
+int app_cmd_encounter(app_t *app, int argc, char **argv);
+int app_cmd_refer(app_t *app, int argc, char **argv);
+int app_cmd_referral(app_t *app, int argc, char **argv);
+int app_cmd_dedupe(app_t *app, int argc, char **argv);
+bool app_list_people_handles(const char *what);
+int app_list_people(app_t *app, int argc, char **argv);
 
 /* Dispatch (coordinator): orders a team to a zone (app/order_cmd.c). */
 int app_cmd_order(app_t *app, int argc, char **argv);

@@ -203,6 +203,8 @@ static void s_print_table(const char *what, json_t *arr)
 
 int app_cmd_list(app_t *app, int argc, char **argv)
 {
+    if (argc >= 2 && app_list_people_handles(argv[1]))
+        return app_list_people(app, argc, argv);
     static const char *const what[] = {"incidents", "persons", "sites",
                                        "flags", "levels"};
     bool known = false;
@@ -210,7 +212,8 @@ int app_cmd_list(app_t *app, int argc, char **argv)
         known |= strcmp(argv[1], what[i]) == 0;
     if (!known)
         return app_fail(app, APP_EXIT_USAGE, "list: say what: incidents, "
-                        "persons, sites, flags or levels");
+                        "persons, sites, flags, levels, counts, links, "
+                        "encounters or referrals [--open]");
     s_list_args_t a = {app_model(app), argv[1], NULL};
     int rc = event_log_view_read(node_log(app_node(app)), s_list_read, &a);
     if (rc)
@@ -363,13 +366,17 @@ int app_cmd_incident(app_t *app, int argc, char **argv)
 }
 
 enum { P_INCIDENT, P_AGE, P_SEX, P_LANG, P_VULN, P_SITE, P_ZONE, P_WORKER,
-       P_EXERCISE, P_N };
+       P_EXERCISE, P_NAME, P_PHONE, P_IDNUM, P_NOTES, P_BIRTH, P_PASSFILE,
+       P_N };
 
 int app_cmd_person(app_t *app, int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "add") != 0)
+    if (argc >= 2 && strcmp(argv[1], "add") != 0)
+        return app_person_more(app, argc, argv);
+    if (argc < 2)
         return app_fail(app, APP_EXIT_USAGE, "person: say 'person add "
-                        "--incident ID --age-band N --site S ...'");
+                        "--incident ID --age-band N --site S ...', or move, "
+                        "link, unlink");
     static const struct option opts[] = {
         {"incident", required_argument, NULL, P_INCIDENT},
         {"age-band", required_argument, NULL, P_AGE},
@@ -380,6 +387,12 @@ int app_cmd_person(app_t *app, int argc, char **argv)
         {"zone", required_argument, NULL, P_ZONE},
         {"worker", required_argument, NULL, P_WORKER},
         {"exercise", no_argument, NULL, P_EXERCISE},
+        {"name", required_argument, NULL, P_NAME},
+        {"phone", required_argument, NULL, P_PHONE},
+        {"id-number", required_argument, NULL, P_IDNUM},
+        {"notes", required_argument, NULL, P_NOTES},
+        {"birth-year", required_argument, NULL, P_BIRTH},
+        {"passphrase-file", required_argument, NULL, P_PASSFILE},
         {NULL, 0, NULL, 0},
     };
     const char *v[P_N] = {0};
@@ -411,12 +424,28 @@ int app_cmd_person(app_t *app, int argc, char **argv)
                         "a whole number");
     domain_id_t id;
     app_random_id(id.b);
+    app_personal_opts_t po = {v[P_NAME], v[P_PHONE], v[P_IDNUM], v[P_NOTES],
+                              v[P_BIRTH], v[P_PASSFILE]};
+    personal_sealed_t *sealed = NULL;
+    if (po.name || po.phone || po.id_number || po.notes || po.birth_year) {
+        sealed = xmalloc(sizeof *sealed);
+        rc = app_personal_seal(app, &po, &incident, &id, (int)age, sealed);
+        if (rc) {
+            free(sealed);
+            return rc;
+        }
+        in.sealed = sealed;
+    }
     domain_event_t de;
     domain_error_t err;
     rc = person_register(&de, &id, &in, &err);
-    if (rc)
+    if (rc) {
+        free(sealed);
         return app_fail(app, APP_EXIT_FAIL, "person add: %s: %s", err.field,
                         err.msg);
+    }
     char hex[DOMAIN_ID_HEX];
-    return app_write_own(app, &de.ev, "person", domain_id_format(&id, hex));
+    rc = app_write_own(app, &de.ev, "person", domain_id_format(&id, hex));
+    free(sealed);
+    return rc;
 }

@@ -24,7 +24,8 @@ static const app_command_t s_commands[] = {
     {"init", app_cmd_init, APP_NODE_NONE, "", "create the data directory and keys"},
     {"run", app_cmd_run, APP_NODE_DAEMON, "", "run the daemon until SIGINT/SIGTERM"},
     {"status", app_cmd_status, APP_NODE_SHARED, "", "node id, key, events, digest"},
-    {"list", app_cmd_list, APP_NODE_SHARED, "incidents|persons|sites", "show what is held"},
+    {"list", app_cmd_list, APP_NODE_SHARED, "incidents|persons|sites|counts|links|encounters|"
+     "referrals [--open]", "show what is held"},
     {"incident", app_cmd_incident, APP_NODE_SHARED,
      "declare --hazard H --title T [--lat --lon --magnitude --level --exercise]",
      "declare an incident"},
@@ -40,6 +41,28 @@ static const app_command_t s_commands[] = {
     {"level", app_cmd_level, APP_NODE_SHARED,
      "--incident ID --set I|II|III|IV --reason TEXT",
      "confirm or change an incident's response level"},
+    {"person", app_cmd_person, APP_NODE_SHARED,
+     "add --incident ID --age-band N --site S [...] | move | link A B | "
+     "unlink LINK",
+     "register, move or link persons"},
+    {"key", app_cmd_key, APP_NODE_SHARED,
+     "create --incident ID | list | export --incident ID --to PUBKEY | "
+     "import FILE [--passphrase-file F]",
+     "incident data keys, wrapped under $XINYUAN_PASSPHRASE"},
+    {"encounter", app_cmd_encounter, APP_NODE_SHARED,
+     "--person ID --kind pfa|crisis_intervention|group_session --minutes N "
+     "[--visit N --worker W]",
+     "record an encounter with a person"},
+    {"refer", app_cmd_refer, APP_NODE_SHARED,
+     "--person ID --facility NAME --reason TEXT --urgency "
+     "emergency|urgent|routine",
+     "refer a person to a hospital or psychiatric service"},
+    {"referral", app_cmd_referral, APP_NODE_SHARED,
+     "update ID --status received|seen|closed [--note TEXT]",
+     "track a referral to closure"},
+    {"dedupe", app_cmd_dedupe, APP_NODE_SHARED,
+     "[--threshold X --passphrase-file F]",
+     "propose pairs of registrations of one person for linking"},
     {"enroll", app_cmd_enroll, APP_NODE_SHARED,
      "NAME --request FILE | NAME --node-id HEX --public-key HEX",
      "admit an agent; prints the join bundle it needs"},

@@ -4,6 +4,7 @@
 #include "domain/model.h"
 #include "domain/lww.h"
 #include "domain/assessment.h"
+#include "domain/people_model.h"
 #include "common/xy_error.h"
 #include "common/xy_mem.h"
 
@@ -229,6 +230,7 @@ domain_model_t *domain_model_new(void)
     for (size_t i = 0; i < sizeof reducers / sizeof reducers[0]; i++)
         view_set_on(m->views, reducers[i].type, reducers[i].fn, m);
     assessment_model_register(m);
+    people_model_register(m);
     return m;
 }
 

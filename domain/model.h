@@ -20,6 +20,11 @@ typedef struct domain_model {
     int red_flags;       /* flag_id -> [exercise][incident] RedFlagRaised */
     int red_flag_acks;   /* flag_id -> LWW RedFlagAcknowledged */
     int assessments;     /* incident_id -> LWW [exercise] AssessmentPublished */
+    int person_links;    /* link_id -> status | a | b | score */
+    int person_link_index; /* person_id | link_id -> "" */
+    int encounters;      /* person_id | encounter_id -> EncounterRecorded */
+    int referrals;       /* referral_id -> LWW [exercise][incident] Made */
+    int referral_status; /* referral_id -> max (status, hlc, origin) note */
 } domain_model_t;
 
 /* Creates the model with every view and reducer. The caller owns it. */

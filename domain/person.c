@@ -1,7 +1,11 @@
 /* Affected people (person.h). */
 #include "domain/person.h"
 #include "domain/lww.h"
+#include "domain/person_link.h"
 #include "common/xy_error.h"
+#include "common/xy_mem.h"
+
+#include <stdlib.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -78,11 +82,48 @@ int person_register(domain_event_t *out, const domain_id_t *id,
     b->vulnerability = vuln;
     b->place = &out->place;
     b->worker = (char *)(in->worker ? in->worker : "");
+    if (in->sealed) {
+        b->personal = (Xy__Sealed *)&in->sealed->msg;
+        b->block_key = (ProtobufCBinaryData){PERSONAL_BLOCK_LEN,
+                                             (uint8_t *)in->sealed->block_key};
+    }
     out->ev.incident_id = (ProtobufCBinaryData){XY_ID_LEN, out->incident_id};
     out->ev.exercise = in->exercise;
     out->ev.author = (char *)(in->author ? in->author : "");
     out->ev.body_case = XY__EVENT__BODY_PERSON_REGISTERED;
     out->ev.person_registered = b;
+    return 0;
+}
+
+int person_move(domain_event_t *out, const domain_id_t *person,
+                const domain_id_t *incident, const char *site,
+                const domain_id_t *zone, bool exercise, const char *author,
+                domain_error_t *err)
+{
+    memset(out, 0, sizeof *out);
+    size_t slen = site ? strlen(site) : 0;
+    if (slen == 0 || slen > PERSON_SITE_MAX)
+        return domain_fail(err, XY_EINVAL, "site",
+                           "a site of 1 to %d bytes is required",
+                           PERSON_SITE_MAX);
+    memcpy(out->incident_id, incident->b, DOMAIN_ID_LEN);
+    memcpy(out->subject_id, person->b, DOMAIN_ID_LEN);
+    xy__place__init(&out->place);
+    out->place.site = (char *)site;
+    if (zone) {
+        memcpy(out->zone_id, zone->b, DOMAIN_ID_LEN);
+        out->place.zone_id = (ProtobufCBinaryData){XY_ID_LEN, out->zone_id};
+    }
+    Xy__PersonMoved *b = &out->body.person_moved;
+    xy__person_moved__init(b);
+    b->person_id = (ProtobufCBinaryData){XY_ID_LEN, out->subject_id};
+    b->place = &out->place;
+    xy__event__init(&out->ev);
+    out->ev.incident_id = (ProtobufCBinaryData){XY_ID_LEN, out->incident_id};
+    out->ev.exercise = exercise;
+    out->ev.author = (char *)(author ? author : "");
+    out->ev.body_case = XY__EVENT__BODY_PERSON_MOVED;
+    out->ev.person_moved = b;
     return 0;
 }
 
@@ -108,10 +149,19 @@ static json_t *s_vuln_names(uint32_t flags)
     return arr;
 }
 
-static int s_person_entry(const void *key, size_t klen, const void *val,
-                          size_t vlen, void *arg)
+typedef struct s_each {
+    view_txn_t *vt;
+    const domain_model_t *m;
+    const personal_keyring_t *ring;
+    int (*fn)(const person_view_t *p, void *arg);
+    void *arg;
+    personal_data_t pd;  /* scratch for the opened data */
+} s_each_t;
+
+static int s_each_entry(const void *key, size_t klen, const void *val,
+                        size_t vlen, void *arg)
 {
-    s_ctx_t *c = arg;
+    s_each_t *c = arg;
     size_t head = LWW_HEADER + 1 + XY_ID_LEN;
     if (klen != XY_ID_LEN || vlen < head)
         return XY_ECORRUPT;
@@ -120,9 +170,11 @@ static int s_person_entry(const void *key, size_t klen, const void *val,
         xy__person_registered__unpack(NULL, vlen - head, p + 1 + XY_ID_LEN);
     if (!pr)
         return XY_ECORRUPT;
+    person_view_t v = {.exercise = p[0] != 0, .reg = pr, .place = pr->place};
+    memcpy(v.id.b, key, DOMAIN_ID_LEN);
+    memcpy(v.incident.b, p + 1, DOMAIN_ID_LEN);
     /* The current place is the place register's winner, which a later
      * PersonMoved may have replaced. */
-    const char *site = pr->place && pr->place->site ? pr->place->site : "";
     Xy__Place *place = NULL;
     const void *pv;
     size_t plen;
@@ -130,38 +182,81 @@ static int s_person_entry(const void *key, size_t klen, const void *val,
         plen >= XY_ID_LEN) {
         place = xy__place__unpack(NULL, plen - XY_ID_LEN,
                                   (const uint8_t *)pv + XY_ID_LEN);
-        if (place && place->site)
-            site = place->site;
+        if (place)
+            v.place = place;
     }
-    char hex[DOMAIN_ID_HEX], inc[DOMAIN_ID_HEX], sex[16];
-    domain_id_t id, iid;
-    memcpy(id.b, key, DOMAIN_ID_LEN);
-    memcpy(iid.b, p + 1, DOMAIN_ID_LEN);
-    json_t *o = json_pack(
-        "{s:s, s:s, s:i, s:s, s:o, s:s, s:s, s:b}", "id",
-        domain_id_format(&id, hex), "incident", domain_id_format(&iid, inc),
-        "age_band", (int)pr->age_band, "sex",
-        domain_enum_name(&xy__sex__descriptor, "SEX_", pr->sex, sex,
-                         sizeof sex),
-        "vulnerability", s_vuln_names(pr->vulnerability), "site", site,
-        "worker", pr->worker ? pr->worker : "", "exercise", p[0] != 0);
+    if (pr->personal &&
+        personal_open(c->ring, v.id.b, pr->personal, &c->pd) == 0)
+        v.pd = &c->pd;
+    int rc = c->fn(&v, c->arg);
+    personal_data_wipe(&c->pd);
     if (place)
         xy__place__free_unpacked(place, NULL);
     xy__person_registered__free_unpacked(pr, NULL);
+    return rc;
+}
+
+int person_each(view_txn_t *vt, const domain_model_t *m,
+                const personal_keyring_t *ring,
+                int (*fn)(const person_view_t *p, void *arg), void *arg)
+{
+    s_each_t *c = xcalloc(1, sizeof *c);
+    *c = (s_each_t){.vt = vt, .m = m, .ring = ring, .fn = fn, .arg = arg};
+    int rc = view_scan(vt, m->persons, NULL, 0, s_each_entry, c);
+    personal_data_wipe(&c->pd);
+    free(c);
+    return rc;
+}
+
+static int s_person_entry(const person_view_t *v, void *arg)
+{
+    s_ctx_t *c = arg;
+    const Xy__PersonRegistered *pr = v->reg;
+    const char *site = v->place && v->place->site ? v->place->site : "";
+    char hex[DOMAIN_ID_HEX], inc[DOMAIN_ID_HEX], can[DOMAIN_ID_HEX], sex[16];
+    domain_id_t canon;
+    int rc = person_link_canonical(c->vt, c->m, &v->id, &canon);
+    if (rc)
+        return rc;
+    json_t *o = json_pack(
+        "{s:s, s:s, s:s, s:i, s:s, s:o, s:s, s:s, s:b}", "id",
+        domain_id_format(&v->id, hex), "canonical",
+        domain_id_format(&canon, can), "incident",
+        domain_id_format(&v->incident, inc), "age_band", (int)pr->age_band,
+        "sex",
+        domain_enum_name(&xy__sex__descriptor, "SEX_", pr->sex, sex,
+                         sizeof sex),
+        "vulnerability", s_vuln_names(pr->vulnerability), "site", site,
+        "worker", pr->worker ? pr->worker : "", "exercise", v->exercise);
     if (!o)
         return XY_ENOMEM;
+    if (v->pd) {
+        json_object_set_new(o, "name", json_string(v->pd->name));
+        json_object_set_new(o, "phone", json_string(v->pd->phone));
+        if (v->pd->birth_year)
+            json_object_set_new(o, "birth_year",
+                                json_integer(v->pd->birth_year));
+    } else if (pr->personal) {
+        json_object_set_new(o, "name", json_string(PERSONAL_SEALED_TEXT));
+    }
     json_array_append_new(c->arr, o);
     return 0;
 }
 
-json_t *person_list(view_txn_t *vt, const domain_model_t *m)
+json_t *person_list_open(view_txn_t *vt, const domain_model_t *m,
+                         const personal_keyring_t *ring)
 {
     s_ctx_t c = {vt, m, json_array()};
-    if (view_scan(vt, m->persons, NULL, 0, s_person_entry, &c)) {
+    if (person_each(vt, m, ring, s_person_entry, &c)) {
         json_decref(c.arr);
         return NULL;
     }
     return c.arr;
+}
+
+json_t *person_list(view_txn_t *vt, const domain_model_t *m)
+{
+    return person_list_open(vt, m, NULL);
 }
 
 static int s_count_entry(const void *key, size_t klen, const void *val,

@@ -1,0 +1,265 @@
+/* Tests of affected people at the command line, run as real processes:
+ * personal data sealed under a passphrase-wrapped key, names shown only to
+ * key holders, and no name, phone or note in plaintext anywhere in a data
+ * directory. */
+#include "common/xy_mem.h"
+#include "tests/support/xy_test.h"
+
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char *dir;
+
+static void setup(void)
+{
+    dir = xy_test_mkdtemp();
+    setenv("XINYUAN_PASSPHRASE", "correct horse battery", 1);
+}
+
+static void teardown(void)
+{
+    xy_test_rmdir(&dir);
+}
+
+TestSuite(people_cli, .init = setup, .fini = teardown, .timeout = 120);
+
+typedef struct s_out {
+    int status;
+    char out[16384];
+    char err[4096];
+} s_out_t;
+
+static void s_read_all(int fd, char *buf, size_t cap)
+{
+    size_t used = 0;
+    ssize_t n;
+    while (used + 1 < cap && (n = read(fd, buf + used, cap - 1 - used)) > 0)
+        used += (size_t)n;
+    buf[used] = '\0';
+}
+
+static void s_run(s_out_t *r, const char *bin, ...)
+{
+    const char *argv[40] = {bin};
+    va_list ap;
+    va_start(ap, bin);
+    int n = 1;
+    const char *a;
+    while ((a = va_arg(ap, const char *)) && n < 39)
+        argv[n++] = a;
+    argv[n] = NULL;
+    va_end(ap);
+    char outp[512], errp[512];
+    snprintf(outp, sizeof outp, "%s/stdout", dir);
+    snprintf(errp, sizeof errp, "%s/stderr", dir);
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0) {
+        int o = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int e = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(o, 1);
+        dup2(e, 2);
+        execv(bin, (char *const *)argv);
+        _exit(127);
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    int o = open(outp, O_RDONLY), e = open(errp, O_RDONLY);
+    s_read_all(o, r->out, sizeof r->out);
+    s_read_all(e, r->err, sizeof r->err);
+    close(o);
+    close(e);
+}
+
+/* The value of "key": "..." in JSON output (static buffer). */
+static const char *s_field(const char *json, const char *key)
+{
+    static char v[128];
+    char pat[64];
+    snprintf(pat, sizeof pat, "\"%s\": \"", key);
+    const char *p = strstr(json, pat);
+    cr_assert_not_null(p, "no %s in: %s", key, json);
+    p += strlen(pat);
+    size_t n = strcspn(p, "\"");
+    cr_assert_lt(n, sizeof v);
+    memcpy(v, p, n);
+    v[n] = '\0';
+    return v;
+}
+
+/* init, declare an incident, create its data key; returns the incident. */
+static const char *s_node(const char *bin, const char *data)
+{
+    static char inc[33];
+    s_out_t r;
+    s_run(&r, bin, "-d", data, "init", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    s_run(&r, bin, "-d", data, "--json", "incident", "declare", "--hazard",
+          "earthquake", "--title", "Luding", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    snprintf(inc, sizeof inc, "%s", s_field(r.out, "id"));
+    s_run(&r, bin, "-d", data, "key", "create", "--incident", inc, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    return inc;
+}
+
+Test(people_cli, usage_register_with_a_name_and_read_it_back)
+{
+    char data[1100];
+    snprintf(data, sizeof data, "%s/agent", dir);
+    const char *inc = s_node(XY_AGENT_BIN, data);
+    s_out_t r;
+    s_run(&r, XY_AGENT_BIN, "-d", data, "person", "add", "--incident", inc,
+          "--age-band", "30", "--site", "Shelter 3", "--name", "张三丰",
+          "--phone", "13800138000", "--birth-year", "1994", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    s_run(&r, XY_AGENT_BIN, "-d", data, "list", "persons", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_not_null(strstr(r.out, "张三丰"), "%s", r.out);
+    unsetenv("XINYUAN_PASSPHRASE");
+    s_run(&r, XY_AGENT_BIN, "-d", data, "list", "persons", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_null(strstr(r.out, "张三丰"), "%s", r.out);
+    cr_assert_not_null(strstr(r.out, "(sealed)"), "%s", r.out);
+}
+
+Test(people_cli, a_wrong_passphrase_opens_nothing_and_stores_nothing)
+{
+    char data[1100];
+    snprintf(data, sizeof data, "%s/agent", dir);
+    const char *inc = s_node(XY_AGENT_BIN, data);
+    setenv("XINYUAN_PASSPHRASE", "not the passphrase", 1);
+    s_out_t r;
+    s_run(&r, XY_AGENT_BIN, "-d", data, "person", "add", "--incident", inc,
+          "--age-band", "30", "--site", "S", "--name", "李四", NULL);
+    cr_assert_eq(r.status, 1);
+    cr_assert_not_null(strstr(r.err, "passphrase does not open"), "%s",
+                       r.err);
+    s_run(&r, XY_AGENT_BIN, "-d", data, "status", NULL);
+    cr_assert_not_null(strstr(r.out, "events         1"), "%s", r.out);
+}
+
+Test(people_cli, bad_personal_data_is_refused_with_field_and_reason)
+{
+    char data[1100];
+    snprintf(data, sizeof data, "%s/agent", dir);
+    const char *inc = s_node(XY_AGENT_BIN, data);
+    s_out_t r;
+    s_run(&r, XY_AGENT_BIN, "-d", data, "person", "add", "--incident", inc,
+          "--age-band", "5", "--site", "S", "--name", "王五", "--birth-year",
+          "1950", NULL);
+    cr_assert_eq(r.status, 1);
+    cr_assert_not_null(strstr(r.err, "--birth-year: born 1950"), "%s", r.err);
+    s_run(&r, XY_AGENT_BIN, "-d", data, "person", "add", "--incident", inc,
+          "--age-band", "30", "--site", "S", "--phone", "13800138000", NULL);
+    cr_assert_eq(r.status, 1);
+    cr_assert_not_null(strstr(r.err, "--name: a name is required"), "%s",
+                       r.err);
+    s_run(&r, XY_AGENT_BIN, "-d", data, "status", NULL);
+    cr_assert_not_null(strstr(r.out, "events         1"), "%s", r.out);
+}
+
+static const char *const s_secrets[] = {"张三丰", "13800138000",
+                                        "notes-secret-XYZ", "110105194912310"};
+
+/* Fails if any secret appears in any file under path. Returns files read. */
+static int s_scan(const char *path, int depth)
+{
+    cr_assert_lt(depth, 8, "directory too deep: %s", path);
+    DIR *d = opendir(path);
+    cr_assert_not_null(d, "%s", path);
+    struct dirent *de;
+    int files = 0;
+    while ((de = readdir(d)) != NULL) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        char sub[2048];
+        snprintf(sub, sizeof sub, "%s/%s", path, de->d_name);
+        struct stat st;
+        cr_assert_eq(lstat(sub, &st), 0);
+        if (S_ISDIR(st.st_mode)) {
+            files += s_scan(sub, depth + 1);
+            continue;
+        }
+        FILE *f = fopen(sub, "rb");
+        cr_assert_not_null(f, "%s", sub);
+        size_t cap = (size_t)st.st_size + 1, n;
+        char *buf = xmalloc(cap);
+        n = fread(buf, 1, cap, f);
+        fclose(f);
+        for (size_t i = 0; i < sizeof s_secrets / sizeof s_secrets[0]; i++)
+            cr_assert_null(memmem(buf, n, s_secrets[i], strlen(s_secrets[i])),
+                           "'%s' in plaintext in %s", s_secrets[i], sub);
+        free(buf);
+        files++;
+    }
+    closedir(d);
+    return files;
+}
+
+static void s_register_secrets(const char *bin, const char *data,
+                               const char *inc)
+{
+    s_out_t r;
+    s_run(&r, bin, "-d", data, "person", "add", "--incident", inc,
+          "--age-band", "75", "--site", "Tent 1", "--name", "张三丰",
+          "--phone", "13800138000", "--id-number", "11010519491231002X",
+          "--notes", "notes-secret-XYZ", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    s_run(&r, bin, "-d", data, "list", "persons", NULL);
+    cr_assert_not_null(strstr(r.out, "张三丰"), "the key holder reads it");
+}
+
+Test(people_cli, no_name_phone_or_note_in_plaintext_in_any_data_file)
+{
+    char agent[1100], coord[1100];
+    snprintf(agent, sizeof agent, "%s/agent", dir);
+    snprintf(coord, sizeof coord, "%s/coordinator", dir);
+    const char *inc = s_node(XY_AGENT_BIN, agent);
+    s_register_secrets(XY_AGENT_BIN, agent, inc);
+    inc = s_node(XY_COORDINATOR_BIN, coord);
+    s_register_secrets(XY_COORDINATOR_BIN, coord, inc);
+    /* node.key, config.json, keys/, store/data.mdb, store/lock.mdb, ... */
+    cr_assert_geq(s_scan(agent, 0), 5);
+    cr_assert_geq(s_scan(coord, 0), 5);
+}
+
+Test(people_cli, a_key_exported_to_the_coordinator_opens_names_there)
+{
+    char agent[1100], coord[1100], file[1100];
+    snprintf(agent, sizeof agent, "%s/agent", dir);
+    snprintf(coord, sizeof coord, "%s/coordinator", dir);
+    snprintf(file, sizeof file, "%s/key.txt", dir);
+    const char *inc = s_node(XY_AGENT_BIN, agent);
+    char incident[33];
+    snprintf(incident, sizeof incident, "%s", inc);
+    s_out_t r;
+    s_run(&r, XY_COORDINATOR_BIN, "-d", coord, "--json", "init", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char pk[65];
+    snprintf(pk, sizeof pk, "%s", s_field(r.out, "public_key"));
+    s_run(&r, XY_AGENT_BIN, "-d", agent, "key", "export", "--incident",
+          incident, "--to", pk, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_not_null(strstr(r.out, "xinyuan-data-key-v1 "), "%s", r.out);
+    FILE *f = fopen(file, "w");
+    fputs(r.out, f);
+    fclose(f);
+    /* The agent cannot import what was sealed to the coordinator. */
+    s_run(&r, XY_AGENT_BIN, "-d", agent, "key", "import", file, NULL);
+    cr_assert_eq(r.status, 1);
+    cr_assert_not_null(strstr(r.err, "not sealed to this node"), "%s", r.err);
+    s_run(&r, XY_COORDINATOR_BIN, "-d", coord, "key", "import", file, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    s_run(&r, XY_COORDINATOR_BIN, "-d", coord, "--json", "key", "list", NULL);
+    cr_assert_not_null(strstr(r.out, incident), "%s", r.out);
+}
