@@ -12,6 +12,7 @@
 #define S_URGENT_SET_MAX 4096    /* urgent positions remembered */
 #define S_PEER_NAME_MAX 64
 #define S_RATE_ALPHA 0.25
+#define S_RATE_MIN_MS 20         /* shortest span one rate sample covers */
 
 typedef struct s_flight {
     uint64_t last;     /* the batch's last position */
@@ -40,7 +41,9 @@ struct sync_peer {
     uint64_t urgent[S_URGENT_SET_MAX]; /* positions delivered urgently */
     size_t n_urgent;
     double rate;                   /* bytes/s delivered, estimate */
-    uint64_t last_ack_at;          /* when the last ack came */
+    uint64_t last_ack_at;          /* when the last rate sample was taken */
+    size_t rate_bytes;             /* bytes acked since, not yet sampled */
+    uint64_t rate_since;           /* start of the span they cover */
     /* receiving half: the peer's feed to us */
     uint64_t cursor;               /* durable, as stored */
     /* timers */
@@ -88,6 +91,7 @@ static void s_clear_flight(sync_peer_t *p)
     p->n_flight = 0;
     p->in_flight = 0;
     p->sent = p->acked;
+    p->rate_bytes = 0;
 }
 
 static size_t s_window(const sync_peer_t *p)
@@ -492,12 +496,22 @@ static void s_rate_sample(sync_peer_t *p, size_t bytes, uint64_t sent_at,
                           uint64_t now)
 {
     /* While the pipe is busy acks come at the link's pace: bytes over the
-     * time since the previous ack (or since sending) is the delivery rate. */
-    uint64_t since = p->last_ack_at > sent_at ? p->last_ack_at : sent_at;
-    uint64_t dt = now > since ? now - since : 1;
-    double sample = (double)bytes * 1000.0 / (double)dt;
+     * time since the previous sample (or since sending) is the delivery
+     * rate. Acks read together (a burst released by a queue, several
+     * batches covered by one ack) are one sample over at least
+     * S_RATE_MIN_MS: taken one by one, each would count its bytes over a
+     * millisecond and inflate the rate, and with it the window, by orders
+     * of magnitude. */
+    if (p->rate_bytes == 0)
+        p->rate_since = p->last_ack_at > sent_at ? p->last_ack_at : sent_at;
+    p->rate_bytes += bytes;
+    if (now < p->rate_since + S_RATE_MIN_MS)
+        return;
+    double sample = (double)p->rate_bytes * 1000.0 /
+                    (double)(now - p->rate_since);
     p->rate = p->rate == 0 ? sample
                            : (1 - S_RATE_ALPHA) * p->rate + S_RATE_ALPHA * sample;
+    p->rate_bytes = 0;
     p->last_ack_at = now;
 }
 
