@@ -460,10 +460,15 @@ static int s_write_own(event_log_t *log, s_wstate_t *ws, event_write_t *w)
 static int s_write_foreign(event_log_t *log, s_wstate_t *ws, event_write_t *w)
 {
     xy_decoded_t *d = NULL;
-    int rc = xy_event_unpack(w->bytes, w->len, &d);
+    /* A body type this node does not know (a newer peer's) is stored and
+     * forwarded all the same, never folded: nothing is lost, and a view
+     * rebuild after an upgrade folds it. */
+    int rc = xy_event_unpack_envelope(w->bytes, w->len, &d);
     if (rc)
         return rc;
     const Xy__Event *ev = xy_decoded_event(d);
+    if (ev->body_case == XY__EVENT__BODY__NOT_SET)
+        w->flags |= EVENT_FLAG_UNKNOWN_TYPE;
     hlc_t before = ws->hlc;
     if (hlc_observe(&ws->hlc, ev->hlc, log->now_ms(log->now_arg)))
         w->flags |= EVENT_FLAG_CLOCK_AHEAD;
@@ -681,7 +686,7 @@ int event_log_changes(event_log_t *log, uint64_t after, size_t max,
             visited++;
             rc = visit(&ref, visit_arg);
             if (rc) {
-                if (last && rc > 0)
+                if (last && rc == EVENT_VISIT_STOP)
                     *last = ref.position;
                 rc = rc < 0 ? rc : 0;
                 goto out;
@@ -713,7 +718,7 @@ int event_log_get(event_log_t *log, const uint8_t origin[XY_ID_LEN],
     rc = xy_from_mdb(mdb_get(txn, log->events, &k, &v));
     if (!rc) {
         xy_decoded_t *d = NULL;
-        rc = xy_event_unpack(v.mv_data, v.mv_size, &d);
+        rc = xy_event_unpack_envelope(v.mv_data, v.mv_size, &d);
         if (rc)
             rc = XY_ECORRUPT;
         else {
@@ -870,7 +875,7 @@ static int s_rebuild(event_log_t *log, s_wstate_t *ws, void *arg)
         if (rc)
             break;
         xy_decoded_t *d = NULL;
-        if (xy_event_unpack(ref.bytes, ref.len, &d)) {
+        if (xy_event_unpack_envelope(ref.bytes, ref.len, &d)) {
             rc = XY_ECORRUPT;
             break;
         }

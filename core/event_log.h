@@ -33,6 +33,7 @@ typedef struct event_log event_log_t;
 
 /* Flags kept with each stored event in the local log (not part of it). */
 #define EVENT_FLAG_CLOCK_AHEAD 0x01u /* its HLC was too far ahead: not adopted */
+#define EVENT_FLAG_UNKNOWN_TYPE 0x02u /* a body type this node cannot fold */
 
 typedef struct event_log_opts {
     size_t map_size;          /* initial map size in bytes; 0: 64 MiB */
@@ -83,8 +84,8 @@ typedef struct event_cursor {
 } event_cursor_t;
 
 /* Stores n events in one durable transaction, with an optional cursor
- * update. Each item's status says what became of it: a refused item (bad
- * bytes, unknown type, a foreign event claiming this node's origin) does not
+ * update. Each item's status says what became of it: a refused item (bytes
+ * that are not an event, an own event without a body) does not
  * stop the others. Returns 0 when the transaction committed and every item
  * with status 0 is durable; otherwise nothing of the call was stored (the
  * items' outputs are then meaningless) and the error is XY_ESTORE, XY_EIO or
@@ -104,7 +105,12 @@ typedef struct event_ref {
     size_t len;
 } event_ref_t;
 
-/* Return 0 to go on, 1 to stop early, a negative code to stop with it. */
+/* A visitor returns 0 to go on, EVENT_VISIT_STOP to stop after this event,
+ * EVENT_VISIT_STOP_BEFORE to stop as if this event had not been looked at
+ * (it does not count in *last: a batch that is full leaves it for the
+ * next), or a negative code to stop with it. */
+#define EVENT_VISIT_STOP 1
+#define EVENT_VISIT_STOP_BEFORE 2
 typedef int (*event_visit_fn)(const event_ref_t *ev, void *arg);
 
 /* Visits, in position order, the events after position `after`, at most max

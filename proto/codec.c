@@ -189,7 +189,8 @@ static bool s_has_unknown_at_least(const ProtobufCMessage *m, uint32_t first)
     return false;
 }
 
-int xy_event_unpack(const uint8_t *buf, size_t len, xy_decoded_t **out)
+static int s_event_unpack(const uint8_t *buf, size_t len, bool lenient,
+                          xy_decoded_t **out)
 {
     *out = NULL;
     xy_decoded_t *d = NULL;
@@ -197,17 +198,29 @@ int xy_event_unpack(const uint8_t *buf, size_t len, xy_decoded_t **out)
     if (rc)
         return rc;
     const Xy__Event *ev = xy_decoded_event(d);
-    if (ev->body_case == XY__EVENT__BODY__NOT_SET)
-        rc = s_has_unknown_at_least(&ev->base, 16) ? XY_EUNKNOWNTYPE
-                                                   : XY_EMISSING;
-    else if (ev->origin.len != XY_ID_LEN || ev->seq == 0)
+    if (ev->origin.len != XY_ID_LEN || ev->seq == 0)
         rc = XY_EMISSING;
+    else if (ev->body_case == XY__EVENT__BODY__NOT_SET)
+        rc = !s_has_unknown_at_least(&ev->base, 16) ? XY_EMISSING
+             : lenient                               ? 0
+                                                     : XY_EUNKNOWNTYPE;
     if (rc) {
         xy_decoded_destroy(&d);
         return rc;
     }
     *out = d;
     return 0;
+}
+
+int xy_event_unpack(const uint8_t *buf, size_t len, xy_decoded_t **out)
+{
+    return s_event_unpack(buf, len, false, out);
+}
+
+int xy_event_unpack_envelope(const uint8_t *buf, size_t len,
+                             xy_decoded_t **out)
+{
+    return s_event_unpack(buf, len, true, out);
 }
 
 int xy_frame_unpack(const uint8_t *buf, size_t len, xy_decoded_t **out)

@@ -45,6 +45,13 @@ int xy_event_pack_with(const Xy__Event *ev, xy_reserve_fn reserve, void *arg);
  * this node does not know). Nothing is allocated on error. */
 int xy_event_unpack(const uint8_t *buf, size_t len, xy_decoded_t **out);
 
+/* As xy_event_unpack, but an event whose body is of a type this node does
+ * not know (a newer peer's) is accepted: its envelope is read and
+ * body_case is XY__EVENT__BODY__NOT_SET. Such an event can be stored and
+ * forwarded, never folded. */
+int xy_event_unpack_envelope(const uint8_t *buf, size_t len,
+                             xy_decoded_t **out);
+
 /* Packs a Frame; same contract as xy_event_pack with XY_FRAME_MAX_BYTES. */
 int xy_frame_pack(const Xy__Frame *f, uint8_t **out, size_t *len);
 

@@ -527,3 +527,40 @@ Test(event_log, own_event_is_stored_as_the_codec_packs_it)
     }
     event_log_destroy(&log);
 }
+
+Test(event_log, unknown_body_type_is_stored_and_forwarded_not_folded)
+{
+    event_log_t *log = s_open();
+    /* A newer peer's event: origin 1..., seq 1, hlc, and body field 99. */
+    uint8_t origin[XY_ID_LEN];
+    xy_test_id(origin, 33);
+    uint8_t buf[64];
+    size_t n = 0;
+    buf[n++] = 0x0a; /* field 1, bytes */
+    buf[n++] = XY_ID_LEN;
+    memcpy(buf + n, origin, XY_ID_LEN);
+    n += XY_ID_LEN;
+    buf[n++] = 0x10; /* field 2, varint: seq 1 */
+    buf[n++] = 0x01;
+    buf[n++] = 0x9a; /* field 99, length-delimited: 99 << 3 | 2 = 794 */
+    buf[n++] = 0x06;
+    buf[n++] = 0x02;
+    buf[n++] = 0x08;
+    buf[n++] = 0x01;
+    event_write_t w = {.kind = EVENT_WRITE_FOREIGN, .bytes = buf, .len = n};
+    cr_assert_eq(event_log_write(log, &w, 1, NULL), 0);
+    cr_assert_eq(w.status, 0, "stored: %s", xy_strerror(w.status));
+    cr_assert_eq(w.flags & EVENT_FLAG_UNKNOWN_TYPE, EVENT_FLAG_UNKNOWN_TYPE);
+    uint64_t f = 0;
+    cr_assert_eq(event_log_frontier(log, origin, &f), 0);
+    cr_assert_eq(f, 1);
+    uint64_t got[4] = {0};
+    cr_assert_eq(event_log_changes(log, 0, 0, NULL, NULL, s_collect, got,
+                                   NULL), 0);
+    cr_assert_eq(got[0], 1, "it is in the feed, to be forwarded");
+    cr_assert_eq(event_log_rebuild_views(log), 0);
+    event_write_t again = w;
+    cr_assert_eq(event_log_write(log, &again, 1, NULL), 0);
+    cr_assert_eq(again.status, XY_EEXIST);
+    event_log_destroy(&log);
+}
