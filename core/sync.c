@@ -10,6 +10,7 @@
 
 #define S_INFLIGHT_MAX 64        /* batches in flight, whatever the credit */
 #define S_URGENT_SET_MAX 4096    /* urgent positions remembered */
+#define S_URGENT_RETRY_MIN_MS 1000 /* an unacked urgent batch is resent */
 #define S_PEER_NAME_MAX 64
 #define S_RATE_ALPHA 0.25
 #define S_RATE_MIN_MS 20         /* shortest span one rate sample covers */
@@ -19,6 +20,16 @@ typedef struct s_flight {
     size_t bytes;      /* its frame bytes */
     uint64_t sent_at;  /* when it was sent */
 } s_flight_t;
+
+/* An event sent on the urgent lane: bulk batches leave it out only once
+ * the peer acknowledged its urgent batch, so a lost urgent batch costs
+ * latency, never the event. */
+typedef struct s_urgent {
+    uint64_t pos;      /* its position in our feed */
+    uint64_t batch;    /* the `last` of the urgent batch that carried it */
+    uint64_t sent_at;  /* when that batch was sent */
+    bool acked;        /* the peer acknowledged that batch */
+} s_urgent_t;
 
 struct sync_peer {
     event_log_t *log;              /* borrowed */
@@ -38,7 +49,7 @@ struct sync_peer {
     size_t n_flight;
     size_t in_flight;              /* bytes */
     uint64_t urgent_scan;          /* feed scanned for urgent events up to */
-    uint64_t urgent[S_URGENT_SET_MAX]; /* positions delivered urgently */
+    s_urgent_t urgent[S_URGENT_SET_MAX]; /* urgent positions sent */
     size_t n_urgent;
     double rate;                   /* bytes/s delivered, estimate */
     uint64_t last_ack_at;          /* when the last rate sample was taken */
@@ -104,12 +115,12 @@ static size_t s_window(const sync_peer_t *p)
     return (size_t)w;
 }
 
-static bool s_urgent_has(const sync_peer_t *p, uint64_t pos)
+static const s_urgent_t *s_urgent_find(const sync_peer_t *p, uint64_t pos)
 {
     for (size_t i = 0; i < p->n_urgent; i++)
-        if (p->urgent[i] == pos)
-            return true;
-    return false;
+        if (p->urgent[i].pos == pos)
+            return &p->urgent[i];
+    return NULL;
 }
 
 /* Forgets urgent positions the bulk stream has passed. */
@@ -117,8 +128,28 @@ static void s_urgent_prune(sync_peer_t *p)
 {
     size_t k = 0;
     for (size_t i = 0; i < p->n_urgent; i++)
-        if (p->urgent[i] > p->acked)
+        if (p->urgent[i].pos > p->acked)
             p->urgent[k++] = p->urgent[i];
+    p->n_urgent = k;
+}
+
+/* Urgent batches not acknowledged in time were lost: forget them so the
+ * next pump sends their events again. */
+static void s_urgent_expire(sync_peer_t *p, uint64_t now)
+{
+    uint64_t retry = p->o.timeout_ms / 4;
+    if (retry < S_URGENT_RETRY_MIN_MS)
+        retry = S_URGENT_RETRY_MIN_MS;
+    size_t k = 0;
+    for (size_t i = 0; i < p->n_urgent; i++) {
+        const s_urgent_t *u = &p->urgent[i];
+        if (!u->acked && now - u->sent_at >= retry) {
+            if (u->pos - 1 < p->urgent_scan)
+                p->urgent_scan = u->pos - 1;
+            continue;
+        }
+        p->urgent[k++] = *u;
+    }
     p->n_urgent = k;
 }
 
@@ -307,6 +338,7 @@ static int s_on_hello(sync_peer_t *p, const Xy__Hello *h, uint64_t now)
          memcmp(h->node_id.data, p->peer_node, XY_ID_LEN) != 0)) {
         s_send_error(p, XY_EAUTH, "node id does not match the enrolled key",
                      true, now);
+        sync_peer_reset(p);
         return XY_EAUTH;
     }
     sync_peer_reset(p);
@@ -522,20 +554,29 @@ static int s_on_ack(sync_peer_t *p, const Xy__Ack *a, uint64_t now)
     if (a->credit)
         p->peer_credit = a->credit;
     if (a->urgent) {
-        /* Urgent positions up to urgent_last are durable at the peer; they
-         * were recorded when sent and stay out of bulk batches. */
+        /* The urgent batch that ended at urgent_last is durable at the
+         * peer: its events stay out of bulk batches from now on. */
+        for (size_t i = 0; i < p->n_urgent; i++)
+            if (p->urgent[i].batch == a->urgent_last)
+                p->urgent[i].acked = true;
         return sync_peer_pump(p, now);
+    }
+    /* A receiver never loses what it acknowledged, and cannot hold what
+     * was never sent. */
+    if (a->position < p->acked || a->position > p->sent) {
+        s_send_error(p, XY_EPROTO, a->position < p->acked
+                                       ? "ack below an earlier ack"
+                                       : "ack beyond what was sent",
+                     false, now);
+        return XY_EPROTO;
     }
     if (a->rewind) {
         p->st.rewinds++;
-        if (a->position < p->acked)
-            return XY_EPROTO; /* a receiver never loses what it acked */
         p->acked = a->position;
         s_clear_flight(p);
         return sync_peer_pump(p, now);
     }
-    if (a->position > p->acked)
-        p->acked = a->position;
+    p->acked = a->position;
     size_t k = 0;
     while (k < p->n_flight && p->flight[k].last <= p->acked) {
         s_rate_sample(p, p->flight[k].bytes, p->flight[k].sent_at, now);
@@ -553,8 +594,13 @@ static int s_on_ack(sync_peer_t *p, const Xy__Ack *a, uint64_t now)
 static int s_on_error(sync_peer_t *p, const Xy__Error *e)
 {
     p->st.last_error = e->code;
+    /* Only the coordinator can refuse for good; an agent's fatal error
+     * ends its session, and it may say Hello again. */
     if (e->fatal) {
-        p->state = SYNC_REFUSED;
+        if (p->o.role == SYNC_AGENT)
+            p->state = SYNC_REFUSED;
+        else
+            sync_peer_reset(p);
         return 0;
     }
     if (e->code == XY_ESTATE && p->o.role == SYNC_AGENT) {
@@ -570,8 +616,10 @@ int sync_peer_receive(sync_peer_t *p, const uint8_t *frame, size_t len,
     xy_decoded_t *d = NULL;
     int rc = xy_frame_unpack(frame, len, &d);
     if (rc) {
-        s_send_error(p, rc, rc == XY_EVERSION ? "unsupported protocol version"
-                                              : "malformed frame",
+        s_send_error(p, rc, rc == XY_EVERSION      ? "unsupported protocol version"
+                            : rc == XY_EUNKNOWNTYPE ? "unknown message type"
+                            : rc == XY_ETOOBIG      ? "frame too large"
+                                                    : "malformed frame",
                      false, now);
         return rc;
     }
@@ -625,7 +673,8 @@ int sync_peer_receive(sync_peer_t *p, const uint8_t *frame, size_t len,
         rc = s_on_error(p, f->error);
         break;
     case XY__FRAME__MSG_GAP_REQUEST:
-        rc = XY_ENOTSUP; /* answered by the adapter, see docs/protocol.md */
+        /* Gaps are repaired by rewinding the feed (docs/protocol.md). */
+        rc = XY_ENOTSUP;
         s_send_error(p, rc, "gap repair is served by resending the feed",
                      false, now);
         break;
@@ -664,9 +713,10 @@ static bool s_filter(const event_ref_t *ev, void *arg)
         return false;
     if (p->check_origin && memcmp(ev->origin, p->peer_node, XY_ID_LEN) == 0)
         return false;
-    if (!b->urgent && urgent && s_urgent_has(p, ev->position))
+    const s_urgent_t *u = urgent ? s_urgent_find(p, ev->position) : NULL;
+    if (!b->urgent && u && u->acked)
         return false;
-    if (b->urgent && s_urgent_has(p, ev->position))
+    if (b->urgent && u)
         return false;
     if (p->io.in_scope && !p->io.in_scope(p->io.arg, ev, &p->peer_scope))
         return false;
@@ -677,6 +727,10 @@ static int s_add(const event_ref_t *ev, void *arg)
 {
     s_build_t *b = arg;
     size_t need = b->len + 10 + ev->len;
+    /* Never past the limit a receiver enforces: a full batch leaves the
+     * event for the next one. */
+    if (b->count > 0 && need > b->max_raw)
+        return EVENT_VISIT_STOP_BEFORE;
     if (need > b->cap) {
         b->cap = need * 2;
         b->buf = xrealloc(b->buf, b->cap);
@@ -693,8 +747,8 @@ static int s_add(const event_ref_t *ev, void *arg)
         b->positions[b->count] = ev->position;
     b->count++;
     if (b->urgent && b->count == SYNC_URGENT_MAX_EVENTS)
-        return 1;
-    return b->len >= b->max_raw ? 1 : 0;
+        return EVENT_VISIT_STOP;
+    return b->len >= b->max_raw ? EVENT_VISIT_STOP : 0;
 }
 
 static int s_send_batch(sync_peer_t *p, s_build_t *b, uint64_t after,
@@ -752,7 +806,8 @@ static int s_pump_urgent(sync_peer_t *p, uint64_t now)
             rc = s_send_batch(p, &b, 0, last, now, &flen);
             if (!rc) {
                 for (uint32_t i = 0; i < b.count; i++)
-                    p->urgent[p->n_urgent++] = b.positions[i];
+                    p->urgent[p->n_urgent++] =
+                        (s_urgent_t){b.positions[i], last, now, false};
                 p->st.urgent_sent += b.count;
             }
         }
@@ -819,6 +874,7 @@ int sync_peer_tick(sync_peer_t *p, uint64_t now)
         sync_peer_reset(p);
         return p->o.role == SYNC_AGENT ? sync_peer_start(p, now) : 0;
     }
+    s_urgent_expire(p, now);
     /* Nothing acked for a long while with batches out: they were lost with
      * a broken connection. Send the feed again from what is acked. */
     if (p->n_flight > 0 && now - p->flight[0].sent_at >= p->o.timeout_ms) {

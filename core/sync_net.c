@@ -108,6 +108,7 @@ struct sync_server {
     uint64_t published;           /* feed published up to */
     uint64_t seen_last;           /* last position pumped for */
     bool timer_started;           /* the timer handle exists */
+    bool cut_pending;             /* an admitted key was revoked */
 };
 
 static void s_enroll_reload(sync_server_t *s, bool force)
@@ -118,6 +119,13 @@ static void s_enroll_reload(sync_server_t *s, bool force)
     enroll_list_t fresh;
     if (enroll_load(s->enroll_dir, &fresh, NULL) != 0)
         return;
+    /* A key admitted before and not now may still hold connections (a SUB
+     * receiving fan-out, say) even if it never opened a session: cut. */
+    for (size_t i = 0; i < s->enrolled.n; i++) {
+        const enroll_entry_t *old = &s->enrolled.items[i];
+        if (!old->revoked && !enroll_find_key(&fresh, old->public_key))
+            s->cut_pending = true;
+    }
     enroll_list_free(&s->enrolled);
     s->enrolled = fresh;
     s->enroll_stamp = stamp;
@@ -347,6 +355,10 @@ static int s_server_bind(sync_server_t *s)
      * half-open old connection instead of being refused. */
     if (!rc && s_setopt_int(router, ZMQ_ROUTER_HANDOVER, 1))
         rc = XY_ENET;
+    /* A full or vanished peer makes the send fail instead of dropping the
+     * frame silently: the engine then knows it was not sent. */
+    if (!rc && s_setopt_int(router, ZMQ_ROUTER_MANDATORY, 1))
+        rc = XY_ENET;
     if (!rc && s_setopt_int(pub, ZMQ_SNDHWM, 10000))
         rc = XY_ENET;
     if (!rc && (zmq_bind(router, s->endpoint) != 0 ||
@@ -417,7 +429,8 @@ static void s_publish(sync_server_t *s)
 static void s_check_revoked(sync_server_t *s)
 {
     s_enroll_reload(s, false);
-    bool cut = false;
+    bool cut = s->cut_pending;
+    s->cut_pending = false;
     for (size_t i = 0; i < s->n_peers;) {
         const enroll_entry_t *e = enroll_find_name(&s->enrolled,
                                                    s->peers[i]->name);
@@ -728,6 +741,16 @@ int sync_client_new(sync_client_t **out, runloop_t *rl, event_log_t *log,
     if (!rc && (s_setopt_int(dealer, ZMQ_IMMEDIATE, 1) ||
                 s_setopt_int(dealer, ZMQ_SNDBUF, 32 * 1024)))
         rc = XY_ENET;
+    /* A fixed routing id (never starting with a zero byte, which ZeroMQ
+     * keeps for its own) lets the coordinator's ROUTER_HANDOVER hand a
+     * reconnecting laptop's id over from its half-open old connection. */
+    if (!rc) {
+        uint8_t rid[1 + 16];
+        rid[0] = 'X';
+        memcpy(rid + 1, c->id.node_id, 16);
+        if (zmq_setsockopt(dealer, ZMQ_ROUTING_ID, rid, sizeof rid))
+            rc = XY_ENET;
+    }
     if (!rc) {
         s_sub_ctx_t sc = {sub, 0};
         if (policy && policy->topics)

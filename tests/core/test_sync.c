@@ -28,13 +28,37 @@ typedef struct queue {
     int dup_every;    /* duplicate every Nth frame */
     uint64_t n;       /* frames offered */
     bool down;        /* drop everything */
+    int drop_urgent;  /* drop this many urgent batches */
+    size_t max_batch_raw; /* largest raw_size seen in a batch */
 } queue_t;
+
+/* Looks into a frame: urgent batch? and the batch's raw size. */
+static bool s_is_urgent_batch(const uint8_t *data, size_t len, size_t *raw)
+{
+    xy_decoded_t *d = NULL;
+    bool urgent = false;
+    *raw = 0;
+    if (xy_frame_unpack(data, len, &d) == 0) {
+        const Xy__Frame *f = xy_decoded_frame(d);
+        if (f->msg_case == XY__FRAME__MSG_BATCH) {
+            urgent = f->batch->urgent;
+            *raw = f->batch->raw_size;
+        }
+        xy_decoded_destroy(&d);
+    }
+    return urgent;
+}
 
 static int s_enqueue(void *arg, const uint8_t *data, size_t len)
 {
     queue_t *q = arg;
     q->n++;
-    if (q->down || (q->drop_every && q->n % q->drop_every == 0))
+    size_t raw = 0;
+    bool urgent = s_is_urgent_batch(data, len, &raw);
+    if (raw > q->max_batch_raw)
+        q->max_batch_raw = raw;
+    if (q->down || (q->drop_every && q->n % q->drop_every == 0) ||
+        (q->drop_urgent > 0 && urgent && q->drop_urgent--))
         return 0; /* lost on the wire, as on a real link */
     int copies = q->dup_every && q->n % q->dup_every == 0 ? 2 : 1;
     for (int c = 0; c < copies; c++) {
@@ -93,6 +117,8 @@ static void s_peers_window(size_t window_max)
                       .timeout_ms = 2000, .ping_ms = 500};
     ao.scope.everything = true;
     co.window_max = ao.window_max = window_max;
+    /* A thin link: uncompressed, so the window alone paces the bulk. */
+    co.no_compress = ao.no_compress = window_max != 0;
     cr_assert_eq(sync_peer_new(&coord, coord_log, &co, &cio), 0);
     cr_assert_eq(sync_peer_new(&agent, agent_log, &ao, &aio), 0);
 }
@@ -153,6 +179,13 @@ static int s_run(int max_rounds)
         now += 1;
     }
     return r;
+}
+
+static int s_held(const event_ref_t *ev, void *arg)
+{
+    (void)ev;
+    (void)arg;
+    return 0;
 }
 
 /* Writes n own events to log: persons, or a red flag every `flag_every`. */
@@ -259,13 +292,6 @@ Test(sync, lossy_duplicating_link_loses_nothing_and_doubles_nothing)
     cr_assert_eq(s_frontier(agent_log, coord_id), 300);
     cr_assert_eq(event_log_count(coord_log), 2300, "stored once each");
     cr_assert_eq(event_log_count(agent_log), 2300);
-}
-
-static int s_held(const event_ref_t *ev, void *arg)
-{
-    (void)ev;
-    (void)arg;
-    return 0;
 }
 
 Test(sync, urgent_event_overtakes_a_bulk_backlog)
@@ -432,4 +458,94 @@ Test(sync, batch_parser_refuses_bad_lengths_and_counts)
     cr_assert_eq(sync_batch_parse(endless, sizeof endless, 1, s_count_event,
                                   &total),
                  XY_EMALFORMED);
+}
+
+static int s_held_seq(event_log_t *log, uint64_t seq)
+{
+    return event_log_get(log, agent_id, seq, s_held, NULL) == 0;
+}
+
+Test(sync, lost_urgent_batch_is_sent_again_ahead_of_the_backlog)
+{
+    sync_peer_destroy(&coord);
+    sync_peer_destroy(&agent);
+    s_peers_window(6 * 1024);
+    s_record(agent_log, 3000, 0);
+    sync_peer_start(agent, now);
+    s_run(3);
+    up.drop_urgent = 1; /* the flag's first urgent batch is lost */
+    s_record(agent_log, 1, 1);
+    sync_peer_pump(agent, now);
+    s_run(5);
+    cr_assert_not(s_held_seq(coord_log, 3001), "the first copy was lost (sent %lu, frontier %lu, drop left %d)", (unsigned long)sync_peer_stats(agent)->urgent_sent, (unsigned long)s_frontier(coord_log, agent_id), up.drop_urgent);
+    /* Past the retry time the agent sends it again, still ahead of bulk. */
+    now += 1500;
+    sync_peer_tick(agent, now);
+    s_run(5);
+    cr_assert(s_held_seq(coord_log, 3001), "resent and stored");
+    cr_assert_lt(s_frontier(coord_log, agent_id), 3000);
+    cr_assert_geq(sync_peer_stats(agent)->urgent_sent, 2);
+    s_run(20000);
+    cr_assert_eq(s_frontier(coord_log, agent_id), 3001);
+    cr_assert_eq(event_log_count(coord_log), 3001);
+}
+
+Test(sync, lost_urgent_batch_is_not_left_out_of_bulk)
+{
+    s_record(agent_log, 20, 0);
+    up.drop_urgent = 1000; /* the urgent lane never gets through */
+    s_record(agent_log, 1, 1);
+    sync_peer_start(agent, now);
+    s_run(1000);
+    cr_assert_eq(s_frontier(coord_log, agent_id), 21,
+                 "the flag came with the bulk stream");
+}
+
+Test(sync, ack_beyond_what_was_sent_is_refused)
+{
+    sync_peer_start(agent, now);
+    s_run(50);
+    cr_assert_eq(sync_peer_state(agent), SYNC_ACTIVE);
+    Xy__Frame f = XY__FRAME__INIT;
+    Xy__Ack a = XY__ACK__INIT;
+    a.position = 1000;
+    f.version = 1;
+    f.msg_case = XY__FRAME__MSG_ACK;
+    f.ack = &a;
+    uint8_t *buf;
+    size_t len;
+    cr_assert_eq(xy_frame_pack(&f, &buf, &len), 0);
+    cr_assert_eq(sync_peer_receive(agent, buf, len, now), XY_EPROTO);
+    free(buf);
+    cr_assert_eq(sync_peer_stats(agent)->acked, 0);
+}
+
+Test(sync, batches_never_exceed_the_raw_limit)
+{
+    /* Events of ~200 KB: five fit in one megabyte; the sixth must wait. */
+    static char big[200 * 1024];
+    memset(big, 'x', sizeof big - 1);
+    for (int i = 0; i < 12; i++) {
+        uint8_t *buf;
+        size_t len;
+        xy_test_person_event(&buf, &len, 1, (uint64_t)i + 1,
+                             HLC_MAKE(now, i), (uint32_t)i, big);
+        event_write_t w = {.kind = EVENT_WRITE_FOREIGN, .bytes = buf,
+                           .len = len};
+        cr_assert_eq(event_log_write(agent_log, &w, 1, NULL), 0);
+        cr_assert_eq(w.status, 0);
+        free(buf);
+    }
+    sync_peer_destroy(&agent);
+    sync_io_t aio = {.send = s_enqueue, .urgent = s_urgent, .arg = &up};
+    sync_opts_t ao = {.role = SYNC_AGENT, .peer_name = "coordinator",
+                      .window_min = 4u << 20, .window_max = 4u << 20,
+                      .no_compress = true};
+    ao.scope.everything = true;
+    cr_assert_eq(sync_peer_new(&agent, agent_log, &ao, &aio), 0);
+    sync_peer_start(agent, now);
+    s_run(500);
+    cr_assert_eq(s_frontier(coord_log, agent_id), 12);
+    cr_assert_leq(up.max_batch_raw, SYNC_BATCH_MAX_RAW);
+    cr_assert_gt(up.max_batch_raw, SYNC_BATCH_MAX_RAW / 2, "batches filled");
 }
