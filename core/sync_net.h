@@ -16,7 +16,8 @@
  *
  * ZMQ_FD is edge-triggered: every wake-up drains the socket until ZMQ_EVENTS
  * shows no POLLIN, and the drain runs again after any send made from a
- * timer (DESIGN.md, "Known pitfalls"). */
+ * timer (DESIGN.md, "Known pitfalls"). The coordinator side lives in
+ * sync_server.c, the agent side in sync_client.c. */
 #ifndef XY_SYNC_NET_H
 #define XY_SYNC_NET_H
 

@@ -1,6 +1,7 @@
-/* The ZeroMQ + libuv sync adapter (sync_net.h): the coordinator's server
- * (ZAP, ROUTER, PUB) and the agent's client (DEALER, SUB). */
-#include "core/sync_net.h"
+/* The coordinator's side of the sync adapter (sync_net.h): the ZAP handler
+ * admitting enrolled keys, the ROUTER running one sync engine per agent
+ * found by its ZAP User-Id, the PUB fan-out, and revocation. */
+#include "core/sync_net_internal.h"
 #include "core/enroll.h"
 #include "core/zsock.h"
 #include "common/xy_error.h"
@@ -9,78 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <uv.h>
 #include <zmq.h>
-
-#define S_ZAP_ENDPOINT "inproc://zeromq.zap.01"
-#define S_ZAP_ENFORCE_DOMAIN 93 /* ZMQ_ZAP_ENFORCE_DOMAIN, a draft macro */
-#define S_TICK_DEFAULT_MS 200
-#define S_ENROLL_CHECK_MS 500
-#define S_HEARTBEAT_IVL 5000
-#define S_HEARTBEAT_TIMEOUT 15000
-#define S_PUB_MAX_PER_TICK 2000
-
-static uint64_t s_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-static int s_setopt_int(void *sock, int opt, int val)
-{
-    return zmq_setsockopt(sock, opt, &val, sizeof val);
-}
-
-/* Options every sync socket gets, set on purpose (DESIGN.md, "Known
- * pitfalls"): no lingering at shutdown, a hard message size, ZMTP
- * heartbeats so a dead peer is noticed. */
-static int s_common_opts(void *sock)
-{
-    int64_t max = XY_FRAME_MAX_BYTES + 4096;
-    int rc = s_setopt_int(sock, ZMQ_LINGER, 0);
-    rc |= zmq_setsockopt(sock, ZMQ_MAXMSGSIZE, &max, sizeof max);
-    rc |= s_setopt_int(sock, ZMQ_HEARTBEAT_IVL, S_HEARTBEAT_IVL);
-    rc |= s_setopt_int(sock, ZMQ_HEARTBEAT_TIMEOUT, S_HEARTBEAT_TIMEOUT);
-    rc |= s_setopt_int(sock, ZMQ_HEARTBEAT_TTL, S_HEARTBEAT_TIMEOUT);
-    return rc ? XY_ENET : 0;
-}
-
-/* Terminates a ZeroMQ context off the loop thread: zmq_ctx_term waits
- * until every socket is closed, and the sockets close in libuv callbacks on
- * the loop thread, which must keep turning meanwhile. */
-typedef struct s_reaper {
-    uv_work_t work; /* runs zmq_ctx_term */
-    void *ctx;      /* the context */
-} s_reaper_t;
-
-static void s_reap_work(uv_work_t *w)
-{
-    s_reaper_t *r = w->data;
-    zmq_ctx_term(r->ctx);
-}
-
-static void s_reap_done(uv_work_t *w, int status)
-{
-    (void)status;
-    free(w->data);
-}
-
-static void s_ctx_reap(uv_loop_t *loop, void *ctx)
-{
-    s_reaper_t *r = xcalloc(1, sizeof *r);
-    r->ctx = ctx;
-    r->work.data = r;
-    zmq_ctx_shutdown(ctx);
-    if (uv_queue_work(loop, &r->work, s_reap_work, s_reap_done) != 0) {
-        /* No thread pool: nothing can block on the loop, so terminate
-         * once the sockets are closed by the caller's loop run. */
-        free(r);
-    }
-}
-
-/* ================================================================ server */
 
 typedef struct s_speer {
     struct sync_server *srv;      /* owner */
@@ -219,28 +150,17 @@ static s_speer_t *s_peer_find(sync_server_t *s, const char *name)
     return NULL;
 }
 
-static bool s_policy_in_scope(const sync_policy_t *p, const event_ref_t *ev,
-                              const sync_scope_t *scope)
-{
-    return p->in_scope ? p->in_scope(p->arg, ev, scope) : true;
-}
-
-static bool s_policy_urgent(const sync_policy_t *p, uint32_t type)
-{
-    return p->urgent ? p->urgent(p->arg, type) : false;
-}
-
 static bool s_speer_in_scope(void *arg, const event_ref_t *ev,
                              const sync_scope_t *scope)
 {
     s_speer_t *sp = arg;
-    return s_policy_in_scope(&sp->srv->pol, ev, scope);
+    return sync_policy_in_scope(&sp->srv->pol, ev, scope);
 }
 
 static bool s_speer_urgent(void *arg, uint32_t type)
 {
     s_speer_t *sp = arg;
-    return s_policy_urgent(&sp->srv->pol, type);
+    return sync_policy_urgent(&sp->srv->pol, type);
 }
 
 static s_speer_t *s_peer_get(sync_server_t *s, const char *name)
@@ -320,7 +240,7 @@ static void s_on_router(zsock_t *z, void *arg)
     memcpy(sp->rid, zmq_msg_data(&rid), zmq_msg_size(&rid));
     sp->rid_len = zmq_msg_size(&rid);
     sync_peer_receive(sp->peer, zmq_msg_data(&body), zmq_msg_size(&body),
-                      s_now_ms());
+                      sync_net_now_ms());
 out:
     zmq_msg_close(&rid);
     zmq_msg_close(&body);
@@ -328,12 +248,12 @@ out:
 
 static int s_curve_server(sync_server_t *s, void *sock)
 {
-    int rc = s_common_opts(sock);
-    rc |= s_setopt_int(sock, ZMQ_CURVE_SERVER, 1);
+    int rc = sync_net_common_opts(sock);
+    rc |= sync_net_setopt_int(sock, ZMQ_CURVE_SERVER, 1);
     rc |= zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, s->id.secret_key, 32);
     rc |= zmq_setsockopt(sock, ZMQ_ZAP_DOMAIN, SYNC_ZAP_DOMAIN,
                          strlen(SYNC_ZAP_DOMAIN));
-    rc |= s_setopt_int(sock, S_ZAP_ENFORCE_DOMAIN, 1);
+    rc |= sync_net_setopt_int(sock, SYNC_NET_ZAP_ENFORCE_DOMAIN, 1);
     return rc ? XY_ENET : 0;
 }
 
@@ -353,13 +273,13 @@ static int s_server_bind(sync_server_t *s)
         rc = s_curve_server(s, router) | s_curve_server(s, pub);
     /* A laptop that reconnects takes its routing id over from its
      * half-open old connection instead of being refused. */
-    if (!rc && s_setopt_int(router, ZMQ_ROUTER_HANDOVER, 1))
+    if (!rc && sync_net_setopt_int(router, ZMQ_ROUTER_HANDOVER, 1))
         rc = XY_ENET;
     /* A full or vanished peer makes the send fail instead of dropping the
      * frame silently: the engine then knows it was not sent. */
-    if (!rc && s_setopt_int(router, ZMQ_ROUTER_MANDATORY, 1))
+    if (!rc && sync_net_setopt_int(router, ZMQ_ROUTER_MANDATORY, 1))
         rc = XY_ENET;
-    if (!rc && s_setopt_int(pub, ZMQ_SNDHWM, 10000))
+    if (!rc && sync_net_setopt_int(pub, ZMQ_SNDHWM, 10000))
         rc = XY_ENET;
     if (!rc && (zmq_bind(router, s->endpoint) != 0 ||
                 zmq_bind(pub, s->pub_endpoint) != 0))
@@ -382,7 +302,7 @@ static void s_publish(sync_server_t *s);
 
 static void s_server_pump_all(sync_server_t *s)
 {
-    uint64_t now = s_now_ms();
+    uint64_t now = sync_net_now_ms();
     for (size_t i = 0; i < s->n_peers; i++)
         sync_peer_pump(s->peers[i]->peer, now);
     s_publish(s);
@@ -419,7 +339,7 @@ static void s_publish(sync_server_t *s)
         return;
     s_pub_ctx_t c = {s, zsock_socket(s->pub)};
     uint64_t last = s->published;
-    event_log_changes(s->log, s->published, S_PUB_MAX_PER_TICK, NULL, NULL,
+    event_log_changes(s->log, s->published, SYNC_NET_PUB_MAX_PER_TICK, NULL, NULL,
                       s_pub_one, &c, &last);
     s->published = last;
 }
@@ -454,8 +374,8 @@ static void s_check_revoked(sync_server_t *s)
 static void s_on_server_tick(uv_timer_t *t)
 {
     sync_server_t *s = t->data;
-    uint64_t now = s_now_ms();
-    if (now - s->enroll_checked >= S_ENROLL_CHECK_MS) {
+    uint64_t now = sync_net_now_ms();
+    if (now - s->enroll_checked >= SYNC_NET_ENROLL_CHECK_MS) {
         s->enroll_checked = now;
         s_check_revoked(s);
     }
@@ -500,8 +420,8 @@ int sync_server_new(sync_server_t **out, runloop_t *rl, event_log_t *log,
     /* The ZAP handler exists before anything binds: with none, CURVE
      * would admit any key. */
     void *zap = rc ? NULL : zmq_socket(s->ctx, ZMQ_REP);
-    if (!rc && (!zap || s_setopt_int(zap, ZMQ_LINGER, 0) ||
-                zmq_bind(zap, S_ZAP_ENDPOINT) != 0))
+    if (!rc && (!zap || sync_net_setopt_int(zap, ZMQ_LINGER, 0) ||
+                zmq_bind(zap, SYNC_NET_ZAP_ENDPOINT) != 0))
         rc = XY_ENET;
     if (!rc)
         rc = zsock_watch(&s->zap, s->loop, zap, s_on_zap, s);
@@ -513,7 +433,7 @@ int sync_server_new(sync_server_t **out, runloop_t *rl, event_log_t *log,
         uv_timer_init(s->loop, &s->timer);
         s->timer_started = true;
         s->timer.data = s;
-        uint64_t tick = opts->tick_ms ? opts->tick_ms : S_TICK_DEFAULT_MS;
+        uint64_t tick = opts->tick_ms ? opts->tick_ms : SYNC_NET_TICK_DEFAULT_MS;
         uv_timer_start(&s->timer, s_on_server_tick, tick, tick);
     }
     if (rc) {
@@ -551,7 +471,7 @@ void sync_server_destroy(sync_server_t **sp)
      * makes their blocking calls return, and the context is terminated
      * once the loop has run the close callbacks (runloop_destroy). */
     if (s->ctx)
-        s_ctx_reap(s->loop, s->ctx);
+        sync_net_ctx_reap(s->loop, s->ctx);
     if (s->timer_started) {
         uv_timer_stop(&s->timer);
         uv_close((uv_handle_t *)&s->timer, s_on_server_timer_closed);
@@ -573,254 +493,4 @@ const sync_stats_t *sync_server_peer_stats(const sync_server_t *s,
 {
     s_speer_t *sp = s_peer_find((sync_server_t *)s, name);
     return sp ? sync_peer_stats(sp->peer) : NULL;
-}
-
-/* ================================================================ client */
-
-struct sync_client {
-    uv_loop_t *loop;           /* the daemon's loop */
-    event_log_t *log;          /* borrowed */
-    node_identity_t id;        /* copy: keys for CURVE */
-    uint8_t server_key[32];    /* the coordinator's public key */
-    sync_policy_t pol;         /* copy */
-    void *ctx;                 /* ZeroMQ context */
-    zsock_t *dealer, *sub;     /* sockets */
-    uv_timer_t timer;          /* ticks */
-    bool timer_started;        /* the timer handle exists */
-    sync_peer_t *peer;         /* the engine */
-    uint64_t seen_last;        /* last local position pumped for */
-    uint64_t pub_stored;       /* events stored from the SUB */
-    char peer_name[65];        /* cursor name */
-};
-
-static int s_client_send(void *arg, const uint8_t *frame, size_t len)
-{
-    sync_client_t *c = arg;
-    if (!c->dealer)
-        return XY_ECLOSED;
-    /* ZMQ_IMMEDIATE: with no connection the send fails at once instead of
-     * queueing; the engine resends after its timeouts. */
-    if (zmq_send(zsock_socket(c->dealer), frame, len, ZMQ_DONTWAIT) < 0)
-        return XY_EAGAIN;
-    return 0;
-}
-
-static bool s_client_in_scope(void *arg, const event_ref_t *ev,
-                              const sync_scope_t *scope)
-{
-    sync_client_t *c = arg;
-    return s_policy_in_scope(&c->pol, ev, scope);
-}
-
-static bool s_client_urgent(void *arg, uint32_t type)
-{
-    sync_client_t *c = arg;
-    return s_policy_urgent(&c->pol, type);
-}
-
-static void s_on_dealer(zsock_t *z, void *arg)
-{
-    sync_client_t *c = arg;
-    zmq_msg_t m;
-    zmq_msg_init(&m);
-    if (zmq_msg_recv(&m, zsock_socket(z), ZMQ_DONTWAIT) >= 0 &&
-        !zmq_msg_more(&m))
-        sync_peer_receive(c->peer, zmq_msg_data(&m), zmq_msg_size(&m),
-                          s_now_ms());
-    zmq_msg_close(&m);
-}
-
-static void s_on_sub(zsock_t *z, void *arg)
-{
-    sync_client_t *c = arg;
-    void *sock = zsock_socket(z);
-    zmq_msg_t topic, body;
-    zmq_msg_init(&topic);
-    zmq_msg_init(&body);
-    if (zmq_msg_recv(&topic, sock, ZMQ_DONTWAIT) < 0 || !zmq_msg_more(&topic))
-        goto out;
-    if (zmq_msg_recv(&body, sock, ZMQ_DONTWAIT) < 0 || zmq_msg_more(&body))
-        goto out;
-    /* Stored like any foreign event: a duplicate is a no-op, and the
-     * reliable feed brings whatever a lost publication missed. */
-    event_write_t w = {.kind = EVENT_WRITE_FOREIGN,
-                       .bytes = zmq_msg_data(&body),
-                       .len = zmq_msg_size(&body)};
-    if (event_log_write(c->log, &w, 1, NULL) == 0 && w.status == 0)
-        c->pub_stored++;
-out:
-    zmq_msg_close(&topic);
-    zmq_msg_close(&body);
-    /* Drop any further parts of a malformed publication. */
-    int more = 0;
-    size_t len = sizeof more;
-    while (zmq_getsockopt(sock, ZMQ_RCVMORE, &more, &len) == 0 && more) {
-        zmq_msg_t x;
-        zmq_msg_init(&x);
-        int r = zmq_msg_recv(&x, sock, ZMQ_DONTWAIT);
-        zmq_msg_close(&x);
-        if (r < 0)
-            break;
-    }
-}
-
-static void s_on_client_tick(uv_timer_t *t)
-{
-    sync_client_t *c = t->data;
-    uint64_t now = s_now_ms();
-    /* The command line may have written beside the daemon. */
-    event_log_refresh(c->log);
-    sync_peer_tick(c->peer, now);
-    zsock_drain(c->dealer);
-    zsock_drain(c->sub);
-}
-
-static int s_curve_client(sync_client_t *c, void *sock)
-{
-    int rc = s_common_opts(sock);
-    rc |= zmq_setsockopt(sock, ZMQ_CURVE_SERVERKEY, c->server_key, 32);
-    rc |= zmq_setsockopt(sock, ZMQ_CURVE_PUBLICKEY, c->id.public_key, 32);
-    rc |= zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, c->id.secret_key, 32);
-    /* Reconnect with exponential backoff up to 30 s, starting at a
-     * per-laptop jittered interval so agents do not come back in step. */
-    int ivl = 100 + (int)(c->id.node_id[0] % 200);
-    rc |= s_setopt_int(sock, ZMQ_RECONNECT_IVL, ivl);
-    rc |= s_setopt_int(sock, ZMQ_RECONNECT_IVL_MAX, 30000);
-    return rc ? XY_ENET : 0;
-}
-
-typedef struct s_sub_ctx {
-    void *sock;
-    int rc;
-} s_sub_ctx_t;
-
-static void s_subscribe(void *arg, const char *topic)
-{
-    s_sub_ctx_t *sc = arg;
-    if (zmq_setsockopt(sc->sock, ZMQ_SUBSCRIBE, topic, strlen(topic)))
-        sc->rc = XY_ENET;
-}
-
-int sync_client_new(sync_client_t **out, runloop_t *rl, event_log_t *log,
-                    const node_identity_t *id, const sync_policy_t *policy,
-                    const sync_net_opts_t *opts)
-{
-    *out = NULL;
-    if (!opts->endpoint || !opts->server_key)
-        return XY_EINVAL;
-    sync_client_t *c = xcalloc(1, sizeof *c);
-    c->loop = runloop_loop(rl);
-    c->log = log;
-    c->id = *id;
-    memcpy(c->server_key, opts->server_key, 32);
-    if (policy)
-        c->pol = *policy;
-    snprintf(c->peer_name, sizeof c->peer_name, "%s",
-             opts->peer_name ? opts->peer_name : "coordinator");
-    sync_opts_t o = opts->tuning;
-    o.role = SYNC_AGENT;
-    o.peer_name = c->peer_name;
-    o.peer_node_id = NULL;
-    o.scope = opts->scope;
-    sync_io_t io = {.send = s_client_send, .in_scope = s_client_in_scope,
-                    .urgent = s_client_urgent, .arg = c};
-    int rc = sync_peer_new(&c->peer, log, &o, &io);
-    if (!rc) {
-        c->ctx = zmq_ctx_new();
-        rc = c->ctx ? 0 : XY_ENET;
-    }
-    void *dealer = rc ? NULL : zmq_socket(c->ctx, ZMQ_DEALER);
-    void *sub = rc ? NULL : zmq_socket(c->ctx, ZMQ_SUB);
-    if (!rc && (!dealer || !sub))
-        rc = XY_ENET;
-    if (!rc)
-        rc = s_curve_client(c, dealer) | s_curve_client(c, sub);
-    /* No queueing towards a link that is not up, and a small kernel send
-     * buffer: on a thin link bytes sitting in queues would hold an urgent
-     * batch back. */
-    if (!rc && (s_setopt_int(dealer, ZMQ_IMMEDIATE, 1) ||
-                s_setopt_int(dealer, ZMQ_SNDBUF, 32 * 1024)))
-        rc = XY_ENET;
-    /* A fixed routing id (never starting with a zero byte, which ZeroMQ
-     * keeps for its own) lets the coordinator's ROUTER_HANDOVER hand a
-     * reconnecting laptop's id over from its half-open old connection. */
-    if (!rc) {
-        uint8_t rid[1 + 16];
-        rid[0] = 'X';
-        memcpy(rid + 1, c->id.node_id, 16);
-        if (zmq_setsockopt(dealer, ZMQ_ROUTING_ID, rid, sizeof rid))
-            rc = XY_ENET;
-    }
-    if (!rc) {
-        s_sub_ctx_t sc = {sub, 0};
-        if (policy && policy->topics)
-            policy->topics(policy->arg, &opts->scope, s_subscribe, &sc);
-        else
-            s_subscribe(&sc, "");
-        rc = sc.rc;
-    }
-    if (!rc && zmq_connect(dealer, opts->endpoint) != 0)
-        rc = XY_ENET;
-    if (!rc && opts->pub_endpoint && zmq_connect(sub, opts->pub_endpoint))
-        rc = XY_ENET;
-    if (!rc) {
-        rc = zsock_watch(&c->dealer, c->loop, dealer, s_on_dealer, c);
-        dealer = NULL;
-    }
-    if (!rc) {
-        rc = zsock_watch(&c->sub, c->loop, sub, s_on_sub, c);
-        sub = NULL;
-    }
-    if (dealer)
-        zmq_close(dealer);
-    if (sub)
-        zmq_close(sub);
-    if (!rc) {
-        uv_timer_init(c->loop, &c->timer);
-        c->timer_started = true;
-        c->timer.data = c;
-        uint64_t tick = opts->tick_ms ? opts->tick_ms : S_TICK_DEFAULT_MS;
-        uv_timer_start(&c->timer, s_on_client_tick, 0, tick);
-    }
-    if (rc) {
-        sync_client_destroy(&c);
-        return rc;
-    }
-    *out = c;
-    return 0;
-}
-
-static void s_on_client_timer_closed(uv_handle_t *h)
-{
-    free(h->data);
-}
-
-void sync_client_destroy(sync_client_t **cp)
-{
-    if (!cp || !*cp)
-        return;
-    sync_client_t *c = *cp;
-    *cp = NULL;
-    sync_peer_destroy(&c->peer);
-    zsock_close(&c->dealer);
-    zsock_close(&c->sub);
-    identity_wipe(&c->id);
-    if (c->ctx)
-        s_ctx_reap(c->loop, c->ctx);
-    if (c->timer_started) {
-        uv_timer_stop(&c->timer);
-        uv_close((uv_handle_t *)&c->timer, s_on_client_timer_closed);
-    } else {
-        free(c);
-    }
-}
-
-const sync_stats_t *sync_client_stats(const sync_client_t *c)
-{
-    return sync_peer_stats(c->peer);
-}
-
-sync_state_t sync_client_state(const sync_client_t *c)
-{
-    return sync_peer_state(c->peer);
 }
