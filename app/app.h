@@ -139,6 +139,15 @@ int app_list_people(app_t *app, int argc, char **argv);
 /* Dispatch (coordinator): orders a team to a zone (app/order_cmd.c). */
 int app_cmd_order(app_t *app, int argc, char **argv);
 
+/* Teams and dispatch (app/team_cmd.c, app/dispatch_cmd.c): the team
+ * registry, plans, approval, EDXL-RM export, orders in the field. */
+int app_cmd_team(app_t *app, int argc, char **argv);
+int app_cmd_dispatch(app_t *app, int argc, char **argv);
+int app_cmd_position(app_t *app, int argc, char **argv);
+int app_cmd_order_ack(app_t *app, int argc, char **argv);
+bool app_list_dispatch_handles(const char *what);
+int app_list_dispatch(app_t *app, int argc, char **argv);
+
 /* Impact assessment and the response level (coordinator,
  * app/assess_cmd.c). */
 int app_cmd_assess(app_t *app, int argc, char **argv);

@@ -63,6 +63,14 @@ static const app_command_t s_commands[] = {
     {"dedupe", app_cmd_dedupe, APP_NODE_SHARED,
      "[--threshold X --passphrase-file F]",
      "propose pairs of registrations of one person for linking"},
+    {"team", app_cmd_team, APP_NODE_SHARED,
+     "import FILE.csv | add --name N --level L --lat --lon --member "
+     "NAME:ROLE[:LANGS[:QUALS]] ... | edit ID [...] | status ID --set R",
+     "register and edit crisis-intervention teams"},
+    {"dispatch", app_cmd_dispatch, APP_NODE_SHARED,
+     "plan --incident ID [--zones FILE --out PLAN] | approve PLAN | export "
+     "--incident ID [--out FILE]",
+     "propose, approve (DeploymentOrdered) and export deployments"},
     {"enroll", app_cmd_enroll, APP_NODE_SHARED,
      "NAME --request FILE | NAME --node-id HEX --public-key HEX",
      "admit an agent; prints the join bundle it needs"},

@@ -4,6 +4,7 @@
 #include "domain/model.h"
 #include "domain/lww.h"
 #include "domain/assessment.h"
+#include "domain/dispatch_model.h"
 #include "domain/people_model.h"
 #include "common/xy_error.h"
 #include "common/xy_mem.h"
@@ -231,6 +232,7 @@ domain_model_t *domain_model_new(void)
         view_set_on(m->views, reducers[i].type, reducers[i].fn, m);
     assessment_model_register(m);
     people_model_register(m);
+    dispatch_model_register(m);
     return m;
 }
 

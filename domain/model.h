@@ -25,6 +25,11 @@ typedef struct domain_model {
     int encounters;      /* person_id | encounter_id -> EncounterRecorded */
     int referrals;       /* referral_id -> LWW [exercise][incident] Made */
     int referral_status; /* referral_id -> max (status, hlc, origin) note */
+    int teams;           /* team_id -> LWW [exercise] TeamRegistered */
+    int team_status;     /* team_id -> LWW [readiness] */
+    int team_positions;  /* team_id -> LWW PositionReported */
+    int orders;          /* order_id -> LWW [exercise][incident] Ordered */
+    int order_acks;      /* order_id -> LWW DeploymentAcked */
 } domain_model_t;
 
 /* Creates the model with every view and reducer. The caller owns it. */
