@@ -131,7 +131,7 @@ static int s_apply(app_t *app, team_t *t, int argc, char **argv)
     opterr = 0;
     optind = 0; /* glibc: start afresh on this argv */
     int c, rc = 0;
-    double v;
+    double v = 0;
     domain_error_t err;
     while (!rc && (c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         if (c == T_NAME && strlen(optarg) <= TEAM_NAME_MAX)

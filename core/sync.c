@@ -52,6 +52,7 @@ struct sync_peer {
     s_urgent_t urgent[S_URGENT_SET_MAX]; /* urgent positions sent */
     size_t n_urgent;
     double rate;                   /* bytes/s delivered, estimate */
+    double zratio;                 /* raw / compressed of sent batches */
     uint64_t last_ack_at;          /* when the last rate sample was taken */
     size_t rate_bytes;             /* bytes acked since, not yet sampled */
     uint64_t rate_since;           /* start of the span they cover */
@@ -768,6 +769,8 @@ static int s_send_batch(sync_peer_t *p, s_build_t *b, uint64_t after,
         zlen < b->len) {
         bt.compression = 1;
         bt.events = (ProtobufCBinaryData){zlen, z};
+        double r = (double)b->len / (double)zlen;
+        p->zratio = p->zratio == 0 ? r : 0.75 * p->zratio + 0.25 * r;
     } else {
         bt.events = (ProtobufCBinaryData){b->len, b->buf};
     }
@@ -830,10 +833,16 @@ int sync_peer_pump(sync_peer_t *p, uint64_t now)
     uint32_t credit = p->peer_credit < S_INFLIGHT_MAX ? p->peer_credit
                                                       : S_INFLIGHT_MAX;
     while (p->n_flight < credit && p->in_flight < window) {
-        /* A batch of about what the window still allows, in raw bytes
-         * (compression shrinks it further). */
+        /* A batch of about what the window still allows once compressed,
+         * by the compression measured so far: on a thin link small
+         * batches compress badly, so they are sized to fill the room. */
         size_t room = window - p->in_flight;
-        size_t max_raw = room * 2 < 2048 ? 2048 : room * 2;
+        double ratio = p->o.no_compress ? 1.0
+                       : p->zratio > 1.0 ? p->zratio
+                                         : 2.0;
+        size_t max_raw = (size_t)((double)room * ratio);
+        if (max_raw < 2048)
+            max_raw = 2048;
         if (max_raw > SYNC_BATCH_MAX_RAW)
             max_raw = SYNC_BATCH_MAX_RAW;
         s_build_t b = {.p = p, .max_raw = max_raw};
