@@ -66,6 +66,7 @@ struct event_log {
     uint64_t (*now_ms)(void *);   /* wall clock */
     void *now_arg;                /* its argument */
     bool no_sync;                 /* MDB_NOSYNC was asked for */
+    char *dir;                    /* the environment's directory */
     s_fronts_t fronts;            /* frontiers of the write in progress */
 };
 
@@ -200,6 +201,7 @@ int event_log_open(event_log_t **out, const char *dir,
         return XY_ENOENT;
     event_log_opts_t o = opts ? *opts : (event_log_opts_t){0};
     event_log_t *log = xcalloc(1, sizeof *log);
+    log->dir = xstrdup(dir);
     memcpy(log->node_id, node_id, XY_ID_LEN);
     log->vs = o.views;
     log->map_size = o.map_size ? o.map_size : S_MAP_DEFAULT;
@@ -246,6 +248,7 @@ void event_log_destroy(event_log_t **logp)
         mdb_env_close(log->env);
     free(log->fronts.ents);
     free(log->fronts.slots);
+    free(log->dir);
     free(log);
     *logp = NULL;
 }
@@ -827,6 +830,11 @@ int event_log_cursor(event_log_t *log, const char *peer, uint64_t *position)
     rc = (rc == MDB_NOTFOUND) ? 0 : xy_from_mdb(rc);
     mdb_txn_abort(txn);
     return rc;
+}
+
+const char *event_log_dir(const event_log_t *log)
+{
+    return log->dir;
 }
 
 const uint8_t *event_log_node_id(const event_log_t *log)

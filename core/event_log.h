@@ -151,6 +151,9 @@ uint64_t event_log_count(event_log_t *log);
 /* Reads the cursor of peer (0 when none was ever written). */
 int event_log_cursor(event_log_t *log, const char *peer, uint64_t *position);
 
+/* The directory the log lives in (valid for the log's life). */
+const char *event_log_dir(const event_log_t *log);
+
 /* This node's id (XY_ID_LEN bytes, valid for the log's life). */
 const uint8_t *event_log_node_id(const event_log_t *log);
 

@@ -27,6 +27,7 @@ struct sync_client {
     uint64_t seen_last;        /* last local position pumped for */
     uint64_t pub_stored;       /* events stored from the SUB */
     char peer_name[65];        /* cursor name */
+    sync_watch_t *watch;       /* commits to the store, by anyone */
 };
 
 static int s_client_send(void *arg, const uint8_t *frame, size_t len)
@@ -98,6 +99,19 @@ out:
         if (r < 0)
             break;
     }
+}
+
+/* Someone committed to the store (the command line beside the daemon):
+ * send what is new at once. */
+static void s_on_store_change(void *arg)
+{
+    sync_client_t *c = arg;
+    uint64_t before = event_log_last_position(c->log);
+    event_log_refresh(c->log);
+    if (event_log_last_position(c->log) == before)
+        return;
+    sync_peer_pump(c->peer, sync_net_now_ms());
+    zsock_drain(c->dealer);
 }
 
 static void s_on_client_tick(uv_timer_t *t)
@@ -214,6 +228,7 @@ int sync_client_new(sync_client_t **out, runloop_t *rl, event_log_t *log,
     if (!rc) {
         uv_timer_init(c->loop, &c->timer);
         c->timer_started = true;
+        c->watch = sync_watch_store(c->loop, log, s_on_store_change, c);
         c->timer.data = c;
         uint64_t tick = opts->tick_ms ? opts->tick_ms : SYNC_NET_TICK_DEFAULT_MS;
         uv_timer_start(&c->timer, s_on_client_tick, 0, tick);
@@ -238,6 +253,7 @@ void sync_client_destroy(sync_client_t **cp)
     sync_client_t *c = *cp;
     *cp = NULL;
     sync_peer_destroy(&c->peer);
+    sync_watch_close(&c->watch);
     zsock_close(&c->dealer);
     zsock_close(&c->sub);
     identity_wipe(&c->id);

@@ -33,6 +33,17 @@ int sync_net_common_opts(void *sock);
  * closed its sockets; the loop must keep running until then. */
 void sync_net_ctx_reap(uv_loop_t *loop, void *ctx);
 
+/* Watches a store's data file and calls fn(arg) soon after anyone (this
+ * process or the command line beside it) commits to it, so new events
+ * travel at once instead of at the next tick. The caller owns the watch
+ * and closes it with sync_watch_close (memory freed in the close
+ * callback). A watch that cannot be set up returns NULL: the tick still
+ * notices writes. */
+typedef struct sync_watch sync_watch_t;
+sync_watch_t *sync_watch_store(uv_loop_t *loop, const event_log_t *log,
+                               void (*fn)(void *arg), void *arg);
+void sync_watch_close(sync_watch_t **w);
+
 /* The policy's answers, with its defaults when a callback is NULL
  * (everything in scope, nothing urgent). */
 bool sync_policy_in_scope(const sync_policy_t *p, const event_ref_t *ev,

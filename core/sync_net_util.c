@@ -3,6 +3,7 @@
 #include "common/xy_error.h"
 #include "common/xy_mem.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 #include <zmq.h>
@@ -75,4 +76,57 @@ bool sync_policy_in_scope(const sync_policy_t *p, const event_ref_t *ev,
 bool sync_policy_urgent(const sync_policy_t *p, uint32_t type)
 {
     return p->urgent ? p->urgent(p->arg, type) : false;
+}
+
+static void s_on_watch_closed(uv_handle_t *h)
+{
+    free(h->data);
+}
+
+struct sync_watch {
+    uv_fs_event_t ev;       /* inotify on the data file */
+    void (*fn)(void *arg);  /* called on a change */
+    void *arg;              /* its argument */
+};
+
+static void s_on_change(uv_fs_event_t *h, const char *name, int events,
+                        int status)
+{
+    (void)name;
+    (void)events;
+    sync_watch_t *w = h->data;
+    if (status == 0)
+        w->fn(w->arg);
+}
+
+sync_watch_t *sync_watch_store(uv_loop_t *loop, const event_log_t *log,
+                               void (*fn)(void *arg), void *arg)
+{
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s/data.mdb", event_log_dir(log)) >=
+        (int)sizeof path)
+        return NULL;
+    sync_watch_t *w = xcalloc(1, sizeof *w);
+    w->fn = fn;
+    w->arg = arg;
+    w->ev.data = w;
+    if (uv_fs_event_init(loop, &w->ev) != 0) {
+        free(w);
+        return NULL;
+    }
+    if (uv_fs_event_start(&w->ev, s_on_change, path, 0) != 0) {
+        /* The memory goes in the close callback, as for any handle. */
+        uv_close((uv_handle_t *)&w->ev, s_on_watch_closed);
+        return NULL;
+    }
+    return w;
+}
+
+void sync_watch_close(sync_watch_t **wp)
+{
+    if (!wp || !*wp)
+        return;
+    uv_fs_event_stop(&(*wp)->ev);
+    uv_close((uv_handle_t *)&(*wp)->ev, s_on_watch_closed);
+    *wp = NULL;
 }

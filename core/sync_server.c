@@ -40,6 +40,7 @@ struct sync_server {
     uint64_t seen_last;           /* last position pumped for */
     bool timer_started;           /* the timer handle exists */
     bool cut_pending;             /* an admitted key was revoked */
+    sync_watch_t *watch;          /* commits to the store, by anyone */
 };
 
 static void s_enroll_reload(sync_server_t *s, bool force)
@@ -371,6 +372,18 @@ static void s_check_revoked(sync_server_t *s)
         sync_peer_reset(s->peers[i]->peer);
 }
 
+/* Someone committed to the store: send what is new at once. */
+static void s_on_store_change(void *arg)
+{
+    sync_server_t *s = arg;
+    uint64_t before = event_log_last_position(s->log);
+    event_log_refresh(s->log);
+    if (event_log_last_position(s->log) == before || !s->router)
+        return;
+    s_server_pump_all(s);
+    zsock_drain(s->router);
+}
+
 static void s_on_server_tick(uv_timer_t *t)
 {
     sync_server_t *s = t->data;
@@ -432,6 +445,7 @@ int sync_server_new(sync_server_t **out, runloop_t *rl, event_log_t *log,
     if (!rc) {
         uv_timer_init(s->loop, &s->timer);
         s->timer_started = true;
+        s->watch = sync_watch_store(s->loop, log, s_on_store_change, s);
         s->timer.data = s;
         uint64_t tick = opts->tick_ms ? opts->tick_ms : SYNC_NET_TICK_DEFAULT_MS;
         uv_timer_start(&s->timer, s_on_server_tick, tick, tick);
@@ -459,6 +473,7 @@ void sync_server_destroy(sync_server_t **sp)
     for (size_t i = 0; i < s->n_peers; i++)
         s_peer_free(&s->peers[i]);
     free(s->peers);
+    sync_watch_close(&s->watch);
     zsock_close(&s->router);
     zsock_close(&s->pub);
     zsock_close(&s->zap);
