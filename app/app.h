@@ -153,4 +153,16 @@ int app_list_dispatch(app_t *app, int argc, char **argv);
 int app_cmd_assess(app_t *app, int argc, char **argv);
 int app_cmd_level(app_t *app, int argc, char **argv);
 
+/* Follow-up and handoff to community services: the service registry,
+ * handoffs and the recovery transition (app/handoff_cmd.c); follow-up
+ * outcomes, closure, reports and listings (app/followup_cmd.c). */
+int app_cmd_service(app_t *app, int argc, char **argv);
+int app_cmd_handoff(app_t *app, int argc, char **argv);
+int app_cmd_zone(app_t *app, int argc, char **argv);
+int app_cmd_followup(app_t *app, int argc, char **argv);
+int app_cmd_case(app_t *app, int argc, char **argv);
+int app_cmd_report(app_t *app, int argc, char **argv);
+bool app_list_followup_handles(const char *what);
+int app_list_followup(app_t *app, int argc, char **argv);
+
 #endif

@@ -205,6 +205,8 @@ int app_cmd_list(app_t *app, int argc, char **argv)
 {
     if (argc >= 2 && app_list_people_handles(argv[1]))
         return app_list_people(app, argc, argv);
+    if (argc >= 2 && app_list_followup_handles(argv[1]))
+        return app_list_followup(app, argc, argv);
     if (argc >= 2 && app_list_dispatch_handles(argv[1]))
         return app_list_dispatch(app, argc, argv);
     static const char *const what[] = {"incidents", "persons", "sites",

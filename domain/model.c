@@ -5,6 +5,7 @@
 #include "domain/lww.h"
 #include "domain/assessment.h"
 #include "domain/dispatch_model.h"
+#include "domain/followup_model.h"
 #include "domain/people_model.h"
 #include "common/xy_error.h"
 #include "common/xy_mem.h"
@@ -233,6 +234,7 @@ domain_model_t *domain_model_new(void)
     assessment_model_register(m);
     people_model_register(m);
     dispatch_model_register(m);
+    followup_model_register(m);
     return m;
 }
 

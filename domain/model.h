@@ -30,6 +30,17 @@ typedef struct domain_model {
     int team_positions;  /* team_id -> LWW PositionReported */
     int orders;          /* order_id -> LWW [exercise][incident] Ordered */
     int order_acks;      /* order_id -> LWW DeploymentAcked */
+    int services;        /* service_id -> LWW [exercise] ServiceRegistered */
+    int handoffs;        /* handoff_id -> LWW [exercise][incident] Proposed */
+    int handoff_status;  /* handoff_id -> max (status, hlc, origin) by|why */
+    int handoff_person;  /* person_id | handoff_id -> "" */
+    int followups;       /* follow_up_id -> LWW [exercise][incident] Sched. */
+    int followup_due;    /* due_at (BE) | follow_up_id -> "" */
+    int followup_person; /* person_id | due_at | follow_up_id -> "" */
+    int followup_done;   /* follow_up_id -> max (outcome, hlc, origin) Done */
+    int cases_closed;    /* person_id -> LWW closure reason */
+    int case_activity;   /* person_id -> max (hlc, origin) flag or reopen */
+    int zone_phases;     /* zone_id -> LWW [phase][incident] */
 } domain_model_t;
 
 /* Creates the model with every view and reducer. The caller owns it. */
