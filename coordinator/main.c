@@ -91,6 +91,9 @@ static const app_command_t s_commands[] = {
      "plan --incident ID [--zones FILE --out PLAN] | approve PLAN | export "
      "--incident ID [--out FILE]",
      "propose, approve (DeploymentOrdered) and export deployments"},
+    {"flag", app_cmd_flag, APP_NODE_SHARED,
+     "ack FLAG_ID --by NAME [--action TEXT]",
+     "a named person takes responsibility for a red flag (list flags)"},
     {"enroll", app_cmd_enroll, APP_NODE_SHARED,
      "NAME --request FILE | NAME --node-id HEX --public-key HEX",
      "admit an agent; prints the join bundle it needs"},
