@@ -98,6 +98,29 @@ int app_cmd_person(app_t *app, int argc, char **argv);
 int app_cmd_triage(app_t *app, int argc, char **argv);
 int app_cmd_flag(app_t *app, int argc, char **argv);
 
+/* Triage shared by the command line and the HTTP API (app/triage_cmd.c).
+ * app_triage_factor: the bit of a factor name ("panic", ...), or
+ * XY_EINVAL. app_triage_record: looks the person up, scores and triages
+ * the screens and stores the triage and its red flag in one commit; fills
+ * r, tid and fid; on error returns a code and err names the field
+ * ("person" with XY_ENOENT when the person is not held). app_triage_json:
+ * a new JSON object of the outcome (level, flag, reasons, guidance in
+ * Chinese and English, scores). */
+#define APP_TRIAGE_FACTORS                                                     \
+    "panic, threat_to_life, trapped, injured, saw_death, death_close, "       \
+    "missing_close, home_lost, separated, prior_history, ongoing_stress, "   \
+    "acute_suicidality"
+struct triage_record;
+struct triage_screen;
+int app_triage_factor(const char *name, uint32_t *bit);
+int app_triage_record(app_t *app, const domain_id_t *pid,
+                      const struct triage_screen *screens, size_t n,
+                      uint32_t factors, struct triage_record *r,
+                      domain_id_t *tid, domain_id_t *fid,
+                      domain_error_t *err);
+json_t *app_triage_json(const struct triage_record *r, const char *tid,
+                        const char *fid);
+
 /* Sync: enrollment (coordinator), requests and joining (agent), and the
  * serve hooks of each daemon (app/sync_cmds.c). */
 int app_cmd_enroll(app_t *app, int argc, char **argv);

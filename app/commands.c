@@ -2,6 +2,7 @@
  * incidents and people locally (app.h). Each parses its own options and
  * prints a table, or JSON with --json. */
 #include "app/app.h"
+#include "app/http_api.h"
 #include "common/xy_error.h"
 #include "common/xy_mem.h"
 #include "core/runloop.h"
@@ -272,6 +273,14 @@ int app_cmd_run(app_t *app, int argc, char **argv)
     }
     if (spec->live_status)
         runloop_every(rl, 1000, s_write_live_status, app);
+    app_http_t *http = NULL;
+    rc = app_http_start(app, rl, &http);
+    if (rc) {
+        if (spec->unserve)
+            spec->unserve(app);
+        runloop_destroy(&rl);
+        return rc;
+    }
     char nid[33];
     event_log_t *log = node_log(app_node(app));
     printf("%s running: node %s, %llu events, data %s\n", spec->role,
@@ -279,6 +288,7 @@ int app_cmd_run(app_t *app, int argc, char **argv)
            (unsigned long long)event_log_count(log), app_data_dir(app));
     fflush(stdout);
     int sig = runloop_run(rl);
+    app_http_stop(&http);
     if (spec->unserve)
         spec->unserve(app);
     runloop_destroy(&rl);

@@ -30,6 +30,16 @@ static const struct {
     {"acute_suicidality", TRIAGE_FACTOR_ACUTE_SUICIDALITY},
 };
 
+int app_triage_factor(const char *name, uint32_t *bit)
+{
+    for (size_t i = 0; i < sizeof s_factors / sizeof s_factors[0]; i++)
+        if (strcmp(s_factors[i].name, name) == 0) {
+            *bit = s_factors[i].bit;
+            return 0;
+        }
+    return XY_EINVAL;
+}
+
 static int s_parse_factors(app_t *app, const char *text, uint32_t *out)
 {
     char buf[512];
@@ -38,16 +48,11 @@ static int s_parse_factors(app_t *app, const char *text, uint32_t *out)
     snprintf(buf, sizeof buf, "%s", text);
     char *save = NULL;
     for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        size_t i = 0, n = sizeof s_factors / sizeof s_factors[0];
-        while (i < n && strcmp(s_factors[i].name, t) != 0)
-            i++;
-        if (i == n)
+        uint32_t bit = 0;
+        if (app_triage_factor(t, &bit))
             return app_fail(app, APP_EXIT_USAGE, "triage: unknown factor '%s' "
-                            "(panic, threat_to_life, trapped, injured, "
-                            "saw_death, death_close, missing_close, home_lost, "
-                            "separated, prior_history, ongoing_stress, "
-                            "acute_suicidality)", t);
-        *out |= s_factors[i].bit;
+                            "(%s)", t, APP_TRIAGE_FACTORS);
+        *out |= bit;
     }
     return 0;
 }
@@ -96,19 +101,69 @@ static int s_find_person(view_txn_t *vt, void *arg)
                        &l->exercise);
 }
 
+int app_triage_record(app_t *app, const domain_id_t *pid,
+                      const triage_screen_t *screens, size_t n,
+                      uint32_t factors, triage_record_t *r, domain_id_t *tid,
+                      domain_id_t *fid, domain_error_t *err)
+{
+    s_lookup_t l = {app_model(app), pid, {{0}}, 0, false};
+    int rc = event_log_view_read(node_log(app_node(app)), s_find_person, &l);
+    if (rc == XY_ENOENT)
+        return domain_fail(err, rc, "person", "no such person here "
+                           "(register them first)");
+    if (rc)
+        return domain_fail(err, rc, "", "reading persons: %s",
+                           xy_strerror(rc));
+    triage_record_input_t in = {&l.incident, pid, screens, n, factors,
+                                l.vulnerability, l.exercise, app_user(app)};
+    app_random_id(tid->b);
+    app_random_id(fid->b);
+    rc = triage_record_build(r, tid, fid, &in, err);
+    if (rc)
+        return rc;
+    /* The triage and its flag are one group commit: never one without the
+     * other. */
+    event_write_t w[2] = {{.kind = EVENT_WRITE_OWN, .own = &r->triage},
+                          {.kind = EVENT_WRITE_OWN, .own = &r->flag}};
+    rc = event_log_write(node_log(app_node(app)), w, r->has_flag ? 2 : 1,
+                         NULL);
+    if (!rc)
+        rc = w[0].status ? w[0].status : (r->has_flag ? w[1].status : 0);
+    if (rc)
+        return domain_fail(err, rc, "", "storing: %s", xy_strerror(rc));
+    return 0;
+}
+
+json_t *app_triage_json(const triage_record_t *r, const char *tid,
+                        const char *fid)
+{
+    const triage_outcome_t *o = &r->outcome;
+    json_t *results = json_array();
+    for (size_t i = 0; i < r->n_results; i++) {
+        const screening_result_t *s = &r->results[i];
+        json_array_append_new(
+            results,
+            json_pack("{s:s, s:i, s:s?, s:s?, s:b}", "instrument",
+                      screening_name(s->instrument), "score", s->score,
+                      "band_en", s->band_en, "band_zh", s->band_zh,
+                      "positive", s->positive));
+    }
+    return json_pack("{s:s, s:s, s:s, s:s, s:b, s:s?, s:s, s:s, s:s, s:s, "
+                     "s:o}",
+                     "triage", tid, "level", triage_level_en(o->level),
+                     "level_zh", triage_level_zh(o->level), "rules_version",
+                     o->rules_version, "red_flag", o->red_flag, "flag",
+                     r->has_flag ? fid : NULL, "reason_en", o->reason_en,
+                     "reason_zh", o->reason_zh, "guidance_en", o->guidance_en,
+                     "guidance_zh", o->guidance_zh, "results", results);
+}
+
 static void s_print_outcome(app_t *app, const triage_record_t *r,
                             const char *tid, const char *fid)
 {
     const triage_outcome_t *o = &r->outcome;
     if (app_json(app)) {
-        json_t *j = json_pack("{s:s, s:s, s:s, s:b, s:s?, s:s, s:s, s:s, s:s}",
-                              "triage", tid, "level",
-                              triage_level_en(o->level), "rules_version",
-                              o->rules_version, "red_flag", o->red_flag,
-                              "flag", r->has_flag ? fid : NULL, "reason_en",
-                              o->reason_en, "reason_zh", o->reason_zh,
-                              "guidance_en", o->guidance_en, "guidance_zh",
-                              o->guidance_zh);
+        json_t *j = app_triage_json(r, tid, fid);
         json_dumpf(j, stdout, JSON_INDENT(2));
         putchar('\n');
         json_decref(j);
@@ -168,38 +223,22 @@ int app_cmd_triage(app_t *app, int argc, char **argv)
     if (!person || domain_id_parse(&pid, person))
         return app_fail(app, APP_EXIT_USAGE, "triage: --person needs a person "
                         "id of 32 hex digits (see 'list persons')");
-    s_lookup_t l = {app_model(app), &pid, {{0}}, 0, false};
-    rc = event_log_view_read(node_log(app_node(app)), s_find_person, &l);
-    if (rc == XY_ENOENT)
-        return app_fail(app, APP_EXIT_FAIL, "triage: no person %s here "
-                        "(register them first)", person);
-    if (rc)
-        return app_fail(app, APP_EXIT_FAIL, "triage: %s", xy_strerror(rc));
-    triage_record_input_t in = {&l.incident, &pid, screens, n, factors,
-                                l.vulnerability, l.exercise, app_user(app)};
     domain_id_t tid, fid;
-    app_random_id(tid.b);
-    app_random_id(fid.b);
     triage_record_t *r = xmalloc(sizeof *r);
     domain_error_t err;
-    rc = triage_record_build(r, &tid, &fid, &in, &err);
+    rc = app_triage_record(app, &pid, screens, n, factors, r, &tid, &fid,
+                           &err);
+    if (rc == XY_ENOENT && strcmp(err.field, "person") == 0)
+        rc = app_fail(app, APP_EXIT_FAIL, "triage: no person %s here "
+                      "(register them first)", person);
+    else if (rc && err.field[0])
+        rc = app_fail(app, APP_EXIT_FAIL, "triage: %s: %s", err.field,
+                      err.msg);
+    else if (rc)
+        rc = app_fail(app, APP_EXIT_FAIL, "triage: %s", err.msg);
     if (rc) {
         free(r);
-        return app_fail(app, APP_EXIT_FAIL, "triage: %s: %s", err.field,
-                        err.msg);
-    }
-    /* The triage and its flag are one group commit: never one without the
-     * other. */
-    event_write_t w[2] = {{.kind = EVENT_WRITE_OWN, .own = &r->triage},
-                          {.kind = EVENT_WRITE_OWN, .own = &r->flag}};
-    rc = event_log_write(node_log(app_node(app)), w, r->has_flag ? 2 : 1,
-                         NULL);
-    if (!rc)
-        rc = w[0].status ? w[0].status : (r->has_flag ? w[1].status : 0);
-    if (rc) {
-        free(r);
-        return app_fail(app, APP_EXIT_FAIL, "triage: storing: %s",
-                        xy_strerror(rc));
+        return rc;
     }
     char th[DOMAIN_ID_HEX], fh[DOMAIN_ID_HEX];
     s_print_outcome(app, r, domain_id_format(&tid, th),

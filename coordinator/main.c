@@ -17,6 +17,10 @@ static const config_key_t s_schema[] = {
     {"sync_tick_ms", CONFIG_INT, "200", "sync timer period"},
     {"data_dir", CONFIG_STRING, XY_DATA_DIR,
      "reference data: county boundaries, attenuation, CAP schema"},
+    {"http", CONFIG_STRING, "127.0.0.1:8700",
+     "web UI and API address HOST:PORT (loopback by default; empty: off)"},
+    {"web_root", CONFIG_STRING, XY_WEB_ROOT,
+     "the built web UI (web/dist)"},
     {NULL, 0, NULL, NULL},
 };
 

@@ -16,6 +16,10 @@ static const config_key_t s_schema[] = {
     {"sync_timeout_ms", CONFIG_INT, "20000", "silence before a session drops"},
     {"sync_ping_ms", CONFIG_INT, "5000", "ping an idle coordinator this often"},
     {"sync_tick_ms", CONFIG_INT, "200", "sync timer period"},
+    {"http", CONFIG_STRING, "127.0.0.1:8701",
+     "web UI and API address HOST:PORT (loopback by default; empty: off)"},
+    {"web_root", CONFIG_STRING, XY_WEB_ROOT,
+     "the built web UI (web/dist)"},
     {NULL, 0, NULL, NULL},
 };
 

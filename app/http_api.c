@@ -1,0 +1,585 @@
+/* The HTTP API of both daemons (http_api.h, docs/api.md). Every route reads
+ * the views in one read transaction and turns them into JSON with the
+ * domain listings the command line uses, or validates a JSON body and
+ * records it with the domain builder the matching command uses. Errors are
+ * {"error": {"code", "field", "message"}} with a status that says whose
+ * fault it is. */
+#include "app/http_api.h"
+#include "common/xy_error.h"
+#include "common/xy_mem.h"
+#include "core/http.h"
+#include "domain/incident.h"
+#include "domain/person.h"
+#include "domain/red_flag.h"
+#include "domain/screening.h"
+#include "domain/triage_record.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define S_POLL_MS 250     /* how often the log is checked for growth */
+#define S_VULN_TEXT 512   /* longest vulnerability list, joined */
+
+struct app_http {
+    app_t *app;            /* borrowed: the daemon */
+    http_server_t *srv;    /* the server */
+    uint64_t last_pos;     /* log position last announced */
+};
+
+/* ------------------------------------------------------------ helpers */
+
+static void s_error(http_response_t *resp, int status, int code,
+                    const char *field, const char *msg)
+{
+    resp->status = status;
+    json_decref(resp->json);
+    resp->json = json_pack("{s:{s:s, s:s, s:s}}", "error", "code",
+                           xy_errname(code), "field", field ? field : "",
+                           "message", msg);
+}
+
+/* The HTTP status of a domain or store error. */
+static int s_status_of(int code)
+{
+    switch (code) {
+    case XY_ENOENT:
+        return 404;
+    case XY_EEXIST:
+    case XY_ESTATE:
+    case XY_EEXERCISE:
+        return 409;
+    case XY_EINVAL:
+    case XY_ERANGE:
+    case XY_ETOOBIG:
+    case XY_EANSWER:
+    case XY_EINCOMPLETE:
+    case XY_EDOMAIN:
+    case XY_EPARSE:
+    case XY_EMISSING:
+        return 400;
+    default:
+        return 500;
+    }
+}
+
+static void s_domain_error(http_response_t *resp, const domain_error_t *err)
+{
+    s_error(resp, s_status_of(err->code), err->code, err->field, err->msg);
+}
+
+/* Parses the request body as a JSON object; says what is wrong and
+ * returns NULL otherwise. */
+static json_t *s_body(const http_request_t *req, http_response_t *resp)
+{
+    json_error_t je;
+    json_t *o = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES,
+                           &je);
+    if (!o || !json_is_object(o)) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "the body must be a JSON object%s%s",
+                 o ? "" : ": ", o ? "" : je.text);
+        json_decref(o);
+        s_error(resp, 400, XY_EPARSE, "", msg);
+        return NULL;
+    }
+    return o;
+}
+
+/* Writes one own event; 0 or a store error. */
+static int s_write(app_t *app, Xy__Event *ev, uint64_t *position)
+{
+    event_write_t w = {.kind = EVENT_WRITE_OWN, .own = ev};
+    int rc = event_log_write(node_log(app_node(app)), &w, 1, NULL);
+    if (!rc)
+        rc = w.status;
+    if (!rc && position)
+        *position = w.position;
+    return rc;
+}
+
+/* ------------------------------------------------------------ listings */
+
+enum s_listing { L_INCIDENTS, L_PERSONS, L_SITES, L_LEVELS, L_FLAGS,
+                 L_FLAGS_OPEN };
+
+typedef struct s_read {
+    const domain_model_t *m;
+    enum s_listing what;
+    json_t *out;
+} s_read_t;
+
+static int s_read_cb(view_txn_t *vt, void *arg)
+{
+    s_read_t *r = arg;
+    switch (r->what) {
+    case L_INCIDENTS:
+        r->out = incident_list(vt, r->m);
+        break;
+    case L_PERSONS:
+        r->out = person_list(vt, r->m);
+        break;
+    case L_SITES:
+        r->out = person_site_counts(vt, r->m);
+        break;
+    case L_LEVELS:
+        r->out = person_triage_counts(vt, r->m);
+        break;
+    case L_FLAGS:
+    case L_FLAGS_OPEN:
+        r->out = red_flag_list(vt, r->m, r->what == L_FLAGS_OPEN);
+        break;
+    }
+    return r->out ? 0 : XY_ECORRUPT;
+}
+
+/* A new JSON array of one listing, also set as resp's body; NULL with
+ * resp holding the error. */
+static json_t *s_listing(app_http_t *h, enum s_listing what,
+                         http_response_t *resp)
+{
+    s_read_t r = {app_model(h->app), what, NULL};
+    int rc = event_log_view_read(node_log(app_node(h->app)), s_read_cb, &r);
+    if (rc) {
+        json_decref(r.out);
+        s_error(resp, 500, rc, "", xy_strerror(rc));
+        return NULL;
+    }
+    resp->json = r.out;
+    return r.out;
+}
+
+static void s_get_incidents(void *arg, const http_request_t *req,
+                            http_response_t *resp)
+{
+    (void)req;
+    s_listing(arg, L_INCIDENTS, resp);
+}
+
+static void s_get_persons(void *arg, const http_request_t *req,
+                          http_response_t *resp)
+{
+    (void)req;
+    s_listing(arg, L_PERSONS, resp);
+}
+
+static void s_get_flags(void *arg, const http_request_t *req,
+                        http_response_t *resp)
+{
+    char v[8];
+    const char *open = http_query_get(req, "open", v, sizeof v);
+    bool only = open && strcmp(open, "0") != 0 && strcmp(open, "false") != 0;
+    s_listing(arg, only ? L_FLAGS_OPEN : L_FLAGS, resp);
+}
+
+static void s_get_counts(void *arg, const http_request_t *req,
+                         http_response_t *resp)
+{
+    (void)req;
+    json_t *sites = s_listing(arg, L_SITES, resp);
+    if (!sites)
+        return;
+    resp->json = NULL; /* sites is held below */
+    json_t *levels = s_listing(arg, L_LEVELS, resp);
+    if (!levels) {
+        json_decref(sites);
+        return;
+    }
+    resp->json = json_pack("{s:o, s:o}", "sites", sites, "levels", levels);
+}
+
+static void s_get_status(void *arg, const http_request_t *req,
+                         http_response_t *resp)
+{
+    (void)req;
+    app_http_t *h = arg;
+    app_t *app = h->app;
+    const app_spec_t *spec = app_spec(app);
+    event_log_t *log = node_log(app_node(app));
+    char nid[33];
+    xy_hex(nid, node_identity(app_node(app))->node_id, 16);
+    json_t *live = spec->live_status ? spec->live_status(app) : NULL;
+    resp->json = json_pack(
+        "{s:s, s:s, s:s, s:I, s:I, s:o}", "role", spec->role, "name",
+        config_string(node_config(app_node(app)), "name"), "node_id", nid,
+        "events", (json_int_t)event_log_count(log), "last_position",
+        (json_int_t)event_log_last_position(log), "live",
+        live ? live : json_null());
+}
+
+static void s_get_instruments(void *arg, const http_request_t *req,
+                              http_response_t *resp)
+{
+    (void)arg;
+    (void)req;
+    json_t *arr = json_array();
+    for (size_t i = 0; i < screening_count(); i++) {
+        const screening_instrument_t *in = screening_at(i);
+        json_t *items = json_array();
+        for (size_t k = 1; k <= screening_items(in); k++) {
+            int lo = 0, hi = 0;
+            if (screening_answer_range(in, (int)k, &lo, &hi) == 0)
+                json_array_append_new(items, json_pack("[i, i]", lo, hi));
+        }
+        json_array_append_new(
+            arr, json_pack("{s:s, s:s, s:s, s:I, s:o}", "name",
+                           screening_name(in), "title_en",
+                           screening_title_en(in), "title_zh",
+                           screening_title_zh(in), "required",
+                           (json_int_t)screening_required_items(in), "items",
+                           items));
+    }
+    resp->json = arr;
+}
+
+/* ------------------------------------------------------------ persons */
+
+/* Joins a JSON array of strings with commas into buf (person_register
+ * parses the list). */
+static int s_join(json_t *arr, char *buf, size_t len, http_response_t *resp)
+{
+    buf[0] = '\0';
+    if (!arr)
+        return 0;
+    size_t i, used = 0;
+    json_t *v;
+    if (!json_is_array(arr))
+        goto bad;
+    json_array_foreach(arr, i, v)
+    {
+        const char *s = json_string_value(v);
+        if (!s || strchr(s, ',') || used + strlen(s) + 2 > len)
+            goto bad;
+        used += (size_t)snprintf(buf + used, len - used, "%s%s",
+                                 used ? "," : "", s);
+    }
+    return 0;
+bad:
+    s_error(resp, 400, XY_EINVAL, "vulnerability",
+            "vulnerability must be a short array of names");
+    return XY_EINVAL;
+}
+
+static void s_post_person(void *arg, const http_request_t *req,
+                          http_response_t *resp)
+{
+    app_http_t *h = arg;
+    json_t *b = s_body(req, resp);
+    if (!b)
+        return;
+    domain_id_t incident, id;
+    const char *inc = json_string_value(json_object_get(b, "incident"));
+    json_t *age = json_object_get(b, "age_band");
+    char vuln[S_VULN_TEXT];
+    if (!inc || domain_id_parse(&incident, inc))
+        s_error(resp, 400, XY_EINVAL, "incident",
+                "incident must be an incident id of 32 hex digits");
+    else if (!json_is_integer(age))
+        s_error(resp, 400, XY_EINVAL, "age_band",
+                "age_band must be a whole number (a multiple of 5)");
+    else if (s_join(json_object_get(b, "vulnerability"), vuln, sizeof vuln,
+                    resp) == 0) {
+        json_int_t a = json_integer_value(age);
+        person_input_t in = {
+            .incident = &incident,
+            .age_band = a < -1 || a > 1000 ? -1 : (int)a,
+            .sex = json_string_value(json_object_get(b, "sex")),
+            .language = json_string_value(json_object_get(b, "language")),
+            .vulnerability = vuln[0] ? vuln : NULL,
+            .site = json_string_value(json_object_get(b, "site")),
+            .worker = app_user(h->app),
+            .exercise = json_is_true(json_object_get(b, "exercise")),
+            .author = app_user(h->app)};
+        app_random_id(id.b);
+        domain_event_t de;
+        domain_error_t err;
+        uint64_t pos = 0;
+        int rc = person_register(&de, &id, &in, &err);
+        if (rc)
+            s_domain_error(resp, &err);
+        else if ((rc = s_write(h->app, &de.ev, &pos)))
+            s_error(resp, 500, rc, "", xy_strerror(rc));
+        else {
+            char hex[DOMAIN_ID_HEX];
+            resp->status = 201;
+            resp->json = json_pack("{s:s, s:I}", "id",
+                                   domain_id_format(&id, hex), "position",
+                                   (json_int_t)pos);
+        }
+    }
+    json_decref(b);
+}
+
+/* ------------------------------------------------------------ triage */
+
+typedef struct s_screens {
+    triage_screen_t s[TRIAGE_MAX_RESULTS];
+    int answers[TRIAGE_MAX_RESULTS][SCREENING_MAX_ITEMS];
+    size_t n;
+    uint32_t factors;
+} s_screens_t;
+
+/* Reads "screens" {NAME: [answer|null, ...]} and "factors" [name, ...]. */
+static int s_parse_triage(json_t *b, s_screens_t *t, http_response_t *resp)
+{
+    json_t *screens = json_object_get(b, "screens"), *v, *a;
+    const char *name;
+    size_t i;
+    char msg[192];
+    if (screens && !json_is_object(screens))
+        goto bad_screens;
+    json_object_foreach(screens, name, v)
+    {
+        if (t->n == TRIAGE_MAX_RESULTS || !json_is_array(v) ||
+            json_array_size(v) > SCREENING_MAX_ITEMS)
+            goto bad_screens;
+        triage_screen_t *s = &t->s[t->n];
+        s->instrument = name;
+        s->answers = t->answers[t->n];
+        s->n = json_array_size(v);
+        json_array_foreach(v, i, a)
+        {
+            if (json_is_null(a)) {
+                t->answers[t->n][i] = SCREENING_MISSING;
+                continue;
+            }
+            json_int_t x = json_integer_value(a);
+            if (!json_is_integer(a) || x < 0 || x > 99) {
+                snprintf(msg, sizeof msg, "%s item %zu: an answer is a small "
+                         "whole number, or null for none", name, i + 1);
+                s_error(resp, 400, XY_EANSWER, "screens", msg);
+                return XY_EANSWER;
+            }
+            t->answers[t->n][i] = (int)x;
+        }
+        t->n++;
+    }
+    json_t *factors = json_object_get(b, "factors");
+    if (factors && !json_is_array(factors))
+        goto bad_factors;
+    json_array_foreach(factors, i, v)
+    {
+        uint32_t bit = 0;
+        if (!json_is_string(v) || app_triage_factor(json_string_value(v), &bit))
+            goto bad_factors;
+        t->factors |= bit;
+    }
+    return 0;
+bad_screens:
+    s_error(resp, 400, XY_EINVAL, "screens", "screens must be an object "
+            "{\"PHQ-9\": [answers...], ...} of at most 16 instruments");
+    return XY_EINVAL;
+bad_factors:
+    s_error(resp, 400, XY_EINVAL, "factors",
+            "factors must be an array of: " APP_TRIAGE_FACTORS);
+    return XY_EINVAL;
+}
+
+static void s_post_triage(void *arg, const http_request_t *req,
+                          http_response_t *resp)
+{
+    app_http_t *h = arg;
+    json_t *b = s_body(req, resp);
+    if (!b)
+        return;
+    const char *person = json_string_value(json_object_get(b, "person"));
+    domain_id_t pid, tid, fid;
+    s_screens_t *t = xcalloc(1, sizeof *t);
+    triage_record_t *r = NULL;
+    if (!person || domain_id_parse(&pid, person)) {
+        s_error(resp, 400, XY_EINVAL, "person",
+                "person must be a person id of 32 hex digits");
+        goto out;
+    }
+    if (s_parse_triage(b, t, resp))
+        goto out;
+    r = xmalloc(sizeof *r);
+    domain_error_t err;
+    int rc = app_triage_record(h->app, &pid, t->s, t->n, t->factors, r, &tid,
+                               &fid, &err);
+    if (rc) {
+        s_domain_error(resp, &err);
+        goto out;
+    }
+    char th[DOMAIN_ID_HEX], fh[DOMAIN_ID_HEX];
+    resp->status = 201;
+    resp->json = app_triage_json(r, domain_id_format(&tid, th),
+                                 domain_id_format(&fid, fh));
+out:
+    free(r);
+    free(t);
+    json_decref(b);
+}
+
+/* ------------------------------------------------------------ flags */
+
+typedef struct s_flag {
+    const domain_model_t *m;
+    const domain_id_t *id;
+    domain_id_t incident;
+    bool exercise;
+    char by[RED_FLAG_NAME_MAX + 1]; /* who acknowledged it, "" when open */
+} s_flag_t;
+
+static int s_find_flag(view_txn_t *vt, void *arg)
+{
+    s_flag_t *f = arg;
+    int rc = red_flag_find(vt, f->m, f->id, &f->incident, &f->exercise);
+    if (rc)
+        return rc;
+    json_t *all = red_flag_list(vt, f->m, false), *o;
+    char hex[DOMAIN_ID_HEX];
+    domain_id_format(f->id, hex);
+    size_t i;
+    json_array_foreach(all, i, o)
+    {
+        const char *by = json_string_value(json_object_get(o, "acknowledged_by"));
+        if (by && strcmp(json_string_value(json_object_get(o, "id")), hex) == 0)
+            snprintf(f->by, sizeof f->by, "%s", by);
+    }
+    json_decref(all);
+    return 0;
+}
+
+/* POST /api/flags/{id}/ack */
+static void s_post_ack(void *arg, const http_request_t *req,
+                       http_response_t *resp)
+{
+    app_http_t *h = arg;
+    const char *rest = req->path + strlen("/api/flags/");
+    char hex[DOMAIN_ID_HEX];
+    domain_id_t fid;
+    if (strlen(rest) != 32 + 4 || strcmp(rest + 32, "/ack") != 0) {
+        s_error(resp, 404, XY_ENOENT, "", "say POST /api/flags/{id}/ack");
+        return;
+    }
+    memcpy(hex, rest, 32);
+    hex[32] = '\0';
+    if (domain_id_parse(&fid, hex)) {
+        s_error(resp, 404, XY_ENOENT, "flag", "no such red flag");
+        return;
+    }
+    json_t *b = s_body(req, resp);
+    if (!b)
+        return;
+    s_flag_t f = {.m = app_model(h->app), .id = &fid};
+    int rc = event_log_view_read(node_log(app_node(h->app)), s_find_flag, &f);
+    domain_event_t de;
+    domain_error_t err;
+    const char *by = json_string_value(json_object_get(b, "by"));
+    const char *action = json_string_value(json_object_get(b, "action"));
+    if (rc == XY_ENOENT)
+        s_error(resp, 404, rc, "flag", "no such red flag here");
+    else if (rc)
+        s_error(resp, 500, rc, "", xy_strerror(rc));
+    else if (f.by[0]) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "already acknowledged by %s", f.by);
+        s_error(resp, 409, XY_ESTATE, "flag", msg);
+    } else if ((rc = red_flag_ack(&de, &fid, &f.incident, by, action,
+                                  f.exercise, app_user(h->app), &err)))
+        s_domain_error(resp, &err);
+    else if ((rc = s_write(h->app, &de.ev, NULL)))
+        s_error(resp, 500, rc, "", xy_strerror(rc));
+    else
+        resp->json = json_pack("{s:s, s:s, s:s?}", "flag", hex,
+                               "acknowledged_by", by, "action", action);
+    json_decref(b);
+}
+
+/* ------------------------------------------------------------ server */
+
+static const http_route_t s_routes_coordinator[] = {
+    {"GET", "/api/status", s_get_status},
+    {"GET", "/api/incidents", s_get_incidents},
+    {"GET", "/api/persons", s_get_persons},
+    {"GET", "/api/counts", s_get_counts},
+    {"GET", "/api/flags", s_get_flags},
+    {"GET", "/api/instruments", s_get_instruments},
+    {"POST", "/api/flags/", s_post_ack},
+    {"POST", "/api/persons", s_post_person},
+    {NULL, NULL, NULL},
+};
+
+static const http_route_t s_routes_agent[] = {
+    {"GET", "/api/status", s_get_status},
+    {"GET", "/api/incidents", s_get_incidents},
+    {"GET", "/api/persons", s_get_persons},
+    {"GET", "/api/counts", s_get_counts},
+    {"GET", "/api/flags", s_get_flags},
+    {"GET", "/api/instruments", s_get_instruments},
+    {"POST", "/api/flags/", s_post_ack},
+    {"POST", "/api/persons", s_post_person},
+    {"POST", "/api/triage", s_post_triage},
+    {NULL, NULL, NULL},
+};
+
+/* Tells the pages when the log grew (an own write or a synced event). */
+static void s_poll(void *arg, http_server_t *srv)
+{
+    app_http_t *h = arg;
+    uint64_t pos = event_log_last_position(node_log(app_node(h->app)));
+    if (pos == h->last_pos)
+        return;
+    h->last_pos = pos;
+    char text[64];
+    snprintf(text, sizeof text, "{\"position\": %llu}",
+             (unsigned long long)pos);
+    http_server_notify(srv, text);
+}
+
+int app_http_start(app_t *app, runloop_t *rl, app_http_t **out)
+{
+    *out = NULL;
+    const config_t *cfg = node_config(app_node(app));
+    const char *listen = config_string(cfg, "http");
+    if (!listen || !*listen)
+        return 0;
+    const char *root = config_string(cfg, "web_root");
+    bool agent = strcmp(app_spec(app)->role, "agent") == 0;
+    app_http_t *h = xcalloc(1, sizeof *h);
+    h->app = app;
+    h->last_pos = event_log_last_position(node_log(app_node(app)));
+    http_opts_t o = {.listen = listen,
+                     .web_root = root,
+                     .routes = agent ? s_routes_agent : s_routes_coordinator,
+                     .events_path = "/api/events",
+                     .arg = h,
+                     .poll_ms = S_POLL_MS,
+                     .poll = s_poll};
+    struct stat st;
+    if (root && *root && (stat(root, &st) != 0 || !S_ISDIR(st.st_mode))) {
+        /* The API works without the pages; say how to get them. */
+        fprintf(stderr, "%s: web_root %s is not a directory: serving the API "
+                "only (build the web UI: scripts/web-build)\n",
+                app_spec(app)->program, root);
+        o.web_root = NULL;
+    }
+    int rc = http_server_new(&h->srv, rl, &o);
+    if (rc == XY_ECONFIG) {
+        free(h);
+        return app_fail(app, APP_EXIT_FAIL, "config: \"http\" '%s' is not "
+                        "HOST:PORT (empty: off)", listen);
+    }
+    if (rc) {
+        /* Sync and the command line work without the pages: a port taken
+         * by another program must not stop the daemon. */
+        fprintf(stderr, "%s: cannot serve HTTP on %s: %s (is the port in "
+                "use?); running without the web UI\n",
+                app_spec(app)->program, listen, xy_strerror(rc));
+        free(h);
+        return 0;
+    }
+    printf("%s: web UI and API on http://%s/\n", app_spec(app)->role, listen);
+    *out = h;
+    return 0;
+}
+
+void app_http_stop(app_http_t **hp)
+{
+    if (!hp || !*hp)
+        return;
+    http_server_destroy(&(*hp)->srv);
+    free(*hp);
+    *hp = NULL;
+}
