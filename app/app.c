@@ -21,7 +21,36 @@ struct app {
     node_t *node;             /* opened for commands that need it */
     domain_model_t *model;    /* views and reducers */
     void *served;             /* the serve hook's state */
+    config_key_t schema[APP_SCHEMA_MAX + 1]; /* own keys, then common */
 };
+
+const config_key_t *app_schema(const app_t *app)
+{
+    return app->schema;
+}
+
+/* Joins the daemon's keys and the common ones into app->schema. */
+static void s_merge_schema(app_t *app)
+{
+    size_t n = 0;
+    const config_key_t *lists[] = {app->spec->schema, app_common_schema};
+    for (size_t l = 0; l < 2; l++)
+        for (const config_key_t *k = lists[l]; k && k->name; k++)
+            if (n < APP_SCHEMA_MAX)
+                app->schema[n++] = *k;
+    app->schema[n] = (config_key_t){NULL, 0, NULL, NULL};
+}
+
+static const app_command_t *s_find_command(const app_spec_t *spec,
+                                           const char *name)
+{
+    const app_command_t *lists[] = {spec->commands, app_common_commands};
+    for (size_t l = 0; l < 2; l++)
+        for (const app_command_t *k = lists[l]; k->name; k++)
+            if (strcmp(k->name, name) == 0)
+                return k;
+    return NULL;
+}
 
 void *app_served(const app_t *app)
 {
@@ -93,14 +122,17 @@ static void s_usage(const app_spec_t *s, FILE *f)
                "  -h, --help           show this help\n"
                "  -V, --version        show the version\n\nCommands:\n",
             s->program, s->summary);
-    for (const app_command_t *c = s->commands; c->name; c++)
-        fprintf(f, "  %s %s\n      %s\n", c->name, c->usage ? c->usage : "",
-                c->help);
+    const app_command_t *lists[] = {app_common_commands, s->commands};
+    for (size_t l = 0; l < 2; l++)
+        for (const app_command_t *c = lists[l]; c->name; c++)
+            fprintf(f, "  %s %s\n      %s\n", c->name,
+                    c->usage ? c->usage : "", c->help);
 }
 
 int app_main(const app_spec_t *spec, int argc, char **argv)
 {
     app_t app = {.spec = spec};
+    s_merge_schema(&app);
     app.data_dir = getenv("XINYUAN_DATA_DIR");
     app.user = getenv("USER") ? getenv("USER") : "unknown";
     static const struct option opts[] = {
@@ -148,10 +180,7 @@ int app_main(const app_spec_t *spec, int argc, char **argv)
         return app_fail(&app, APP_EXIT_USAGE, "no command given (see --help)");
     int cmd_index = optind;
     const char *name = argv[cmd_index];
-    const app_command_t *cmd = NULL;
-    for (const app_command_t *k = spec->commands; k->name; k++)
-        if (strcmp(k->name, name) == 0)
-            cmd = k;
+    const app_command_t *cmd = s_find_command(spec, name);
     if (!cmd)
         return app_fail(&app, APP_EXIT_USAGE, "unknown command '%s' (see "
                         "--help)", name);
@@ -163,7 +192,7 @@ int app_main(const app_spec_t *spec, int argc, char **argv)
     if (cmd->needs_node) {
         char err[512];
         int rc = node_open(&app.node, app.data_dir, app.config_path,
-                           spec->schema, app.model->views,
+                           app.schema, app.model->views,
                            cmd->needs_node == APP_NODE_DAEMON, err,
                            sizeof err);
         if (rc)

@@ -20,6 +20,7 @@
 #include "domain/personal.h"
 
 #define APP_EXIT_FAIL 1
+#define APP_SCHEMA_MAX 64 /* configuration keys of a daemon, all told */
 #define APP_EXIT_USAGE 2
 
 typedef struct app app_t;
@@ -55,6 +56,14 @@ typedef struct app_spec {
      * directory every second; NULL: none. */
     json_t *(*live_status)(app_t *app);
 } app_spec_t;
+
+/* What every node has (app/common_spec.c): configuration keys and
+ * commands that both daemons offer, after their own. */
+extern const config_key_t app_common_schema[];
+extern const app_command_t app_common_commands[];
+
+/* The daemon's configuration keys followed by the common ones. */
+const config_key_t *app_schema(const app_t *app);
 
 /* Parses argv, runs the command, returns the process exit status. */
 int app_main(const app_spec_t *spec, int argc, char **argv);

@@ -53,7 +53,7 @@ int app_cmd_init(app_t *app, int argc, char **argv)
         return rc;
     node_identity_t id;
     char err[512];
-    rc = node_init(app_data_dir(app), app_spec(app)->schema, &id, err,
+    rc = node_init(app_data_dir(app), app_schema(app), &id, err,
                    sizeof err);
     if (rc)
         return app_fail(app, APP_EXIT_FAIL, "%s", err);
