@@ -33,54 +33,16 @@ static void teardown(void)
 
 TestSuite(assess_cli, .init = setup, .fini = teardown, .timeout = 120);
 
-typedef struct s_out {
-    int status;      /* exit status, or 128 + signal */
-    char out[65536]; /* stdout */
-    char err[4096];  /* stderr */
-} s_out_t;
-
-static void s_read_all(int fd, char *buf, size_t cap)
-{
-    size_t used = 0;
-    ssize_t n;
-    while (used + 1 < cap && (n = read(fd, buf + used, cap - 1 - used)) > 0)
-        used += (size_t)n;
-    buf[used] = '\0';
-}
+typedef xy_test_out_t s_out_t;
 
 /* Runs the coordinator with the NULL-terminated arguments. */
 static void s_run(s_out_t *r, ...)
 {
-    const char *argv[40] = {XY_COORDINATOR_BIN, "-d", data};
+    const char *pre[] = {XY_COORDINATOR_BIN, "-d", data};
     va_list ap;
     va_start(ap, r);
-    int n = 3;
-    const char *a;
-    while ((a = va_arg(ap, const char *)) && n < 39)
-        argv[n++] = a;
-    argv[n] = NULL;
+    xy_test_run_va(r, dir, pre, 3, ap);
     va_end(ap);
-    char outp[1200], errp[1200];
-    snprintf(outp, sizeof outp, "%s/stdout", dir);
-    snprintf(errp, sizeof errp, "%s/stderr", dir);
-    pid_t pid = fork();
-    cr_assert_neq(pid, -1);
-    if (pid == 0) {
-        int o = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int e = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        dup2(o, 1);
-        dup2(e, 2);
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    int st = 0;
-    waitpid(pid, &st, 0);
-    r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    int o = open(outp, O_RDONLY), e = open(errp, O_RDONLY);
-    s_read_all(o, r->out, sizeof r->out);
-    s_read_all(e, r->err, sizeof r->err);
-    close(o);
-    close(e);
 }
 
 /* Copies the 32 hex digits after `"key": "` in text into out. */

@@ -31,69 +31,21 @@ static void teardown(void)
 
 TestSuite(people_cli, .init = setup, .fini = teardown, .timeout = 120);
 
-typedef struct s_out {
-    int status;
-    char out[16384];
-    char err[4096];
-} s_out_t;
+typedef xy_test_out_t s_out_t;
 
-static void s_read_all(int fd, char *buf, size_t cap)
-{
-    size_t used = 0;
-    ssize_t n;
-    while (used + 1 < cap && (n = read(fd, buf + used, cap - 1 - used)) > 0)
-        used += (size_t)n;
-    buf[used] = '\0';
-}
-
+/* Runs bin with the NULL-terminated arguments; captures output. */
 static void s_run(s_out_t *r, const char *bin, ...)
 {
-    const char *argv[40] = {bin};
     va_list ap;
     va_start(ap, bin);
-    int n = 1;
-    const char *a;
-    while ((a = va_arg(ap, const char *)) && n < 39)
-        argv[n++] = a;
-    argv[n] = NULL;
+    xy_test_run_va(r, dir, &bin, 1, ap);
     va_end(ap);
-    char outp[512], errp[512];
-    snprintf(outp, sizeof outp, "%s/stdout", dir);
-    snprintf(errp, sizeof errp, "%s/stderr", dir);
-    pid_t pid = fork();
-    cr_assert_neq(pid, -1);
-    if (pid == 0) {
-        int o = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int e = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        dup2(o, 1);
-        dup2(e, 2);
-        execv(bin, (char *const *)argv);
-        _exit(127);
-    }
-    int st = 0;
-    waitpid(pid, &st, 0);
-    r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    int o = open(outp, O_RDONLY), e = open(errp, O_RDONLY);
-    s_read_all(o, r->out, sizeof r->out);
-    s_read_all(e, r->err, sizeof r->err);
-    close(o);
-    close(e);
 }
 
 /* The value of "key": "..." in JSON output (static buffer). */
 static const char *s_field(const char *json, const char *key)
 {
-    static char v[128];
-    char pat[64];
-    snprintf(pat, sizeof pat, "\"%s\": \"", key);
-    const char *p = strstr(json, pat);
-    cr_assert_not_null(p, "no %s in: %s", key, json);
-    p += strlen(pat);
-    size_t n = strcspn(p, "\"");
-    cr_assert_lt(n, sizeof v);
-    memcpy(v, p, n);
-    v[n] = '\0';
-    return v;
+    return xy_test_json_field(json, key);
 }
 
 /* init, declare an incident, create its data key; returns the incident. */

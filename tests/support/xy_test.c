@@ -4,10 +4,12 @@
 #include "common/xy_mem.h"
 
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 char *xy_test_mkdtemp(void)
@@ -77,4 +79,71 @@ const char *xy_test_shared(const char *rel)
     static char buf[1024];
     snprintf(buf, sizeof buf, "%s/%s", XY_SHARED_DATA, rel);
     return buf;
+}
+
+static void s_read_all(const char *path, char *buf, size_t cap)
+{
+    size_t used = 0;
+    ssize_t n;
+    int fd = open(path, O_RDONLY);
+    while (fd >= 0 && used + 1 < cap &&
+           (n = read(fd, buf + used, cap - 1 - used)) > 0)
+        used += (size_t)n;
+    buf[used] = '\0';
+    if (fd >= 0)
+        close(fd);
+}
+
+void xy_test_runv(xy_test_out_t *r, const char *scratch_dir,
+                  const char *const *argv)
+{
+    char outp[1024], errp[1024];
+    snprintf(outp, sizeof outp, "%s/stdout", scratch_dir);
+    snprintf(errp, sizeof errp, "%s/stderr", scratch_dir);
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0) {
+        int o = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int e = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(o, 1);
+        dup2(e, 2);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    s_read_all(outp, r->out, sizeof r->out);
+    s_read_all(errp, r->err, sizeof r->err);
+}
+
+void xy_test_run_va(xy_test_out_t *r, const char *scratch_dir,
+                    const char *const *prefix, int npre, va_list ap)
+{
+    const char *argv[64];
+    int n = 0;
+    for (; n < npre && n < 63; n++)
+        argv[n] = prefix[n];
+    const char *a;
+    while ((a = va_arg(ap, const char *)) && n < 63)
+        argv[n++] = a;
+    argv[n] = NULL;
+    xy_test_runv(r, scratch_dir, argv);
+}
+
+const char *xy_test_json_field(const char *json, const char *key)
+{
+    static char v[4][256];
+    static int next;
+    char pat[96];
+    snprintf(pat, sizeof pat, "\"%s\": \"", key);
+    const char *p = strstr(json, pat);
+    cr_assert_not_null(p, "no %s in: %s", key, json);
+    p += strlen(pat);
+    size_t n = strcspn(p, "\"");
+    cr_assert_lt(n, sizeof v[0]);
+    char *out = v[next++ % 4];
+    memcpy(out, p, n);
+    out[n] = '\0';
+    return out;
 }

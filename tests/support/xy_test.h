@@ -3,6 +3,7 @@
 #ifndef XY_TEST_H
 #define XY_TEST_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +23,27 @@ void xy_test_id(uint8_t out[XY_ID_LEN], uint32_t n);
 void xy_test_person_event(uint8_t **out, size_t *len, uint32_t origin,
                           uint64_t seq, uint64_t hlc, uint32_t person,
                           const char *site);
+
+/* What a program run by a test printed, and how it ended. */
+typedef struct xy_test_out {
+    int status;      /* exit status, or 128 + the signal that killed it */
+    char out[65536]; /* standard output, cut to fit */
+    char err[8192];  /* standard error, cut to fit */
+} xy_test_out_t;
+
+/* Runs argv[0] with the arguments of argv (NULL-terminated), capturing its
+ * output through files in scratch_dir; waits for it. */
+void xy_test_runv(xy_test_out_t *r, const char *scratch_dir,
+                  const char *const *argv);
+
+/* The same, with the arguments given as prefix (npre of them) followed by
+ * the NULL-terminated arguments in ap. */
+void xy_test_run_va(xy_test_out_t *r, const char *scratch_dir,
+                    const char *const *prefix, int npre, va_list ap);
+
+/* The value of "key": "value" in JSON text (a static buffer, one of a few
+ * rotated so two calls may be used together). Fails the test if absent. */
+const char *xy_test_json_field(const char *json, const char *key);
 
 /* Path of a file in the shared data folder (static buffer). */
 const char *xy_test_shared(const char *rel);
