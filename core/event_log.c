@@ -7,9 +7,10 @@
  *   cursors   peer name                      -> position(8)
  *   meta      "format", "node_id", "last_pos", "hlc", "count", "own_seq"
  *   v.<name>  one per registered view
- * Big-endian integers keep LMDB's byte order equal to numeric order. */
-#include "core/event_log.h"
-#include "core/hlc.h"
+ * Big-endian integers keep LMDB's byte order equal to numeric order.
+ * This file is the write side and the log's lifecycle; the read side is
+ * event_log_read.c. */
+#include "core/event_log_internal.h"
 #include "core/view_internal.h"
 #include "common/xy_error.h"
 #include "common/xy_mem.h"
@@ -21,79 +22,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-
-#define S_FORMAT "xinyuan-log-1"
-#define S_LOGVAL_LEN (XY_ID_LEN + 8 + 4 + 1)
-#define S_EVKEY_LEN (XY_ID_LEN + 8)
-#define S_MAP_DEFAULT ((size_t)64 << 20)
-#define S_MAP_LIMIT ((size_t)1 << 40)
-#define S_OFFSET_DEFAULT_MS (5u * 60 * 1000)
-#define S_PEER_MAX 64
-#define S_MAXDBS (8 + VIEW_MAX)
-#define S_GROW_TRIES 16
-
-/* One origin's frontier as the write transaction in progress sees it. */
-typedef struct s_front {
-    uint8_t origin[XY_ID_LEN]; /* whose frontier */
-    uint64_t seq;              /* highest seq held with no gap */
-    size_t slot;               /* where its index sits in s_fronts_t.slots */
-    bool dirty;                /* moved: to be written before commit */
-} s_front_t;
-
-/* The frontiers one write transaction moves, kept in memory and each written
- * once before commit: reading and rewriting the frontier record for every
- * event cost about as much as storing the event. Entries are dense, in order
- * of first use; slots is an open-addressing index into them. */
-typedef struct s_fronts {
-    s_front_t *ents; /* entries */
-    size_t n;        /* entries in use */
-    size_t cap;      /* entries allocated */
-    size_t *slots;   /* 0: empty, else entry index + 1 */
-    size_t nslots;   /* a power of two, more than twice n */
-} s_fronts_t;
-
-struct event_log {
-    MDB_env *env;                 /* the environment */
-    MDB_dbi events, log, frontier, cursors, meta; /* fixed databases */
-    MDB_dbi views[VIEW_MAX];      /* one per view, by index */
-    const view_set_t *vs;         /* registered views (borrowed) */
-    uint8_t node_id[XY_ID_LEN];   /* this node */
-    size_t map_size;              /* current map size */
-    hlc_t hlc;                    /* committed clock state */
-    uint64_t last_pos;            /* committed last position */
-    uint64_t count;               /* committed number of events */
-    uint64_t own_seq;             /* highest own seq assigned or seen */
-    uint64_t (*now_ms)(void *);   /* wall clock */
-    void *now_arg;                /* its argument */
-    bool no_sync;                 /* MDB_NOSYNC was asked for */
-    char *dir;                    /* the environment's directory */
-    s_fronts_t fronts;            /* frontiers of the write in progress */
-};
-
-/* State of one write transaction attempt; copied back on commit. */
-typedef struct s_wstate {
-    MDB_txn *txn;
-    hlc_t hlc;
-    uint64_t last_pos;
-    uint64_t count;
-    uint64_t own_seq;
-    MDB_cursor *ev_cur;  /* on events, while items are written */
-    MDB_cursor *log_cur; /* on log, while items are written */
-} s_wstate_t;
-
-static void s_put_be64(uint8_t *out, uint64_t x)
-{
-    for (int i = 7; i >= 0; i--, x >>= 8)
-        out[i] = (uint8_t)x;
-}
-
-static uint64_t s_be64(const uint8_t *in)
-{
-    uint64_t x = 0;
-    for (int i = 0; i < 8; i++)
-        x = x << 8 | in[i];
-    return x;
-}
 
 static uint64_t s_realtime_ms(void *arg)
 {
@@ -116,7 +44,7 @@ static int s_meta_get_u64(MDB_txn *txn, MDB_dbi dbi, const char *name,
         return xy_from_mdb(rc);
     if (v.mv_size != 8)
         return XY_ECORRUPT;
-    *out = s_be64(v.mv_data);
+    *out = el_be64(v.mv_data);
     return 0;
 }
 
@@ -124,7 +52,7 @@ static int s_meta_put_u64(MDB_txn *txn, MDB_dbi dbi, const char *name,
                           uint64_t x)
 {
     uint8_t buf[8];
-    s_put_be64(buf, x);
+    el_put_be64(buf, x);
     MDB_val k = {strlen(name), (void *)name}, v = {8, buf};
     return xy_from_mdb(mdb_put(txn, dbi, &k, &v, 0));
 }
@@ -136,7 +64,7 @@ static int s_check_identity(event_log_t *log, MDB_txn *txn)
     MDB_val k = {6, "format"}, v;
     int rc = mdb_get(txn, log->meta, &k, &v);
     if (rc == MDB_NOTFOUND) {
-        MDB_val fv = {strlen(S_FORMAT), S_FORMAT};
+        MDB_val fv = {strlen(EL_FORMAT), EL_FORMAT};
         MDB_val nk = {7, "node_id"}, nv = {XY_ID_LEN, log->node_id};
         rc = mdb_put(txn, log->meta, &k, &fv, 0);
         if (!rc)
@@ -145,7 +73,7 @@ static int s_check_identity(event_log_t *log, MDB_txn *txn)
     }
     if (rc)
         return xy_from_mdb(rc);
-    if (v.mv_size != strlen(S_FORMAT) || memcmp(v.mv_data, S_FORMAT, v.mv_size))
+    if (v.mv_size != strlen(EL_FORMAT) || memcmp(v.mv_data, EL_FORMAT, v.mv_size))
         return XY_ECORRUPT;
     MDB_val nk = {7, "node_id"};
     rc = mdb_get(txn, log->meta, &nk, &v);
@@ -204,16 +132,16 @@ int event_log_open(event_log_t **out, const char *dir,
     log->dir = xstrdup(dir);
     memcpy(log->node_id, node_id, XY_ID_LEN);
     log->vs = o.views;
-    log->map_size = o.map_size ? o.map_size : S_MAP_DEFAULT;
+    log->map_size = o.map_size ? o.map_size : EL_MAP_DEFAULT;
     log->now_ms = o.now_ms ? o.now_ms : s_realtime_ms;
     log->now_arg = o.now_arg;
     log->no_sync = o.no_sync;
     hlc_init(&log->hlc, 0, o.max_offset_ms ? o.max_offset_ms
-                                           : S_OFFSET_DEFAULT_MS);
+                                           : EL_OFFSET_DEFAULT_MS);
     int rc = xy_from_mdb(mdb_env_create(&log->env));
     if (rc)
         goto out;
-    rc = xy_from_mdb(mdb_env_set_maxdbs(log->env, S_MAXDBS));
+    rc = xy_from_mdb(mdb_env_set_maxdbs(log->env, EL_MAXDBS));
     if (!rc)
         rc = xy_from_mdb(mdb_env_set_mapsize(log->env, log->map_size));
     if (rc)
@@ -267,14 +195,14 @@ static size_t s_origin_hash(const uint8_t *origin)
 
 /* Forgets every entry, in time proportional to their number rather than to
  * the index (which keeps the size of the largest batch seen). */
-static void s_fronts_clear(s_fronts_t *fs)
+static void s_fronts_clear(el_fronts_t *fs)
 {
     for (size_t i = 0; i < fs->n; i++)
         fs->slots[fs->ents[i].slot] = 0;
     fs->n = 0;
 }
 
-static void s_fronts_reindex(s_fronts_t *fs, size_t nslots)
+static void s_fronts_reindex(el_fronts_t *fs, size_t nslots)
 {
     free(fs->slots);
     fs->slots = xcalloc(nslots, sizeof *fs->slots);
@@ -291,15 +219,15 @@ static void s_fronts_reindex(s_fronts_t *fs, size_t nslots)
 /* Finds origin's entry, reading its frontier from the store on first use in
  * this transaction. *out is valid until the next call. */
 static int s_front_get(event_log_t *log, MDB_txn *txn, const uint8_t *origin,
-                       s_front_t **out)
+                       el_front_t **out)
 {
-    s_fronts_t *fs = &log->fronts;
+    el_fronts_t *fs = &log->fronts;
     if (2 * (fs->n + 1) > fs->nslots)
         s_fronts_reindex(fs, fs->nslots ? 2 * fs->nslots : 16);
     size_t mask = fs->nslots - 1;
     size_t s = s_origin_hash(origin) & mask;
     for (; fs->slots[s]; s = (s + 1) & mask) {
-        s_front_t *e = &fs->ents[fs->slots[s] - 1];
+        el_front_t *e = &fs->ents[fs->slots[s] - 1];
         if (memcmp(e->origin, origin, XY_ID_LEN) == 0) {
             *out = e;
             return 0;
@@ -309,14 +237,14 @@ static int s_front_get(event_log_t *log, MDB_txn *txn, const uint8_t *origin,
     uint64_t f = 0;
     int rc = mdb_get(txn, log->frontier, &k, &v);
     if (rc == 0 && v.mv_size == 8)
-        f = s_be64(v.mv_data);
+        f = el_be64(v.mv_data);
     else if (rc && rc != MDB_NOTFOUND)
         return xy_from_mdb(rc);
     if (fs->n == fs->cap) {
         fs->cap = fs->cap ? 2 * fs->cap : 16;
         fs->ents = xrealloc(fs->ents, fs->cap * sizeof *fs->ents);
     }
-    s_front_t *e = &fs->ents[fs->n];
+    el_front_t *e = &fs->ents[fs->n];
     memcpy(e->origin, origin, XY_ID_LEN);
     e->seq = f;
     e->slot = s;
@@ -329,13 +257,13 @@ static int s_front_get(event_log_t *log, MDB_txn *txn, const uint8_t *origin,
 /* Writes every frontier the transaction moved. */
 static int s_fronts_flush(event_log_t *log, MDB_txn *txn)
 {
-    const s_fronts_t *fs = &log->fronts;
+    const el_fronts_t *fs = &log->fronts;
     for (size_t i = 0; i < fs->n; i++) {
-        const s_front_t *e = &fs->ents[i];
+        const el_front_t *e = &fs->ents[i];
         if (!e->dirty)
             continue;
         uint8_t buf[8];
-        s_put_be64(buf, e->seq);
+        el_put_be64(buf, e->seq);
         MDB_val k = {XY_ID_LEN, (void *)e->origin}, v = {8, buf};
         int rc = mdb_put(txn, log->frontier, &k, &v, 0);
         if (rc)
@@ -346,10 +274,10 @@ static int s_fronts_flush(event_log_t *log, MDB_txn *txn)
 
 /* Raises origin's frontier after (origin, seq) was stored at ws->ev_cur:
  * while the next seq is held, move on. */
-static int s_frontier_advance(event_log_t *log, s_wstate_t *ws,
+static int s_frontier_advance(event_log_t *log, el_wstate_t *ws,
                               const uint8_t *origin, uint64_t seq)
 {
-    s_front_t *e = NULL;
+    el_front_t *e = NULL;
     int rc = s_front_get(log, ws->txn, origin, &e);
     if (rc)
         return rc;
@@ -366,8 +294,8 @@ static int s_frontier_advance(event_log_t *log, s_wstate_t *ws,
         if (rc)
             return xy_from_mdb(rc);
         const uint8_t *kb = k.mv_data;
-        if (k.mv_size != S_EVKEY_LEN || memcmp(kb, origin, XY_ID_LEN) != 0 ||
-            s_be64(kb + XY_ID_LEN) != f + 1)
+        if (k.mv_size != EL_EVKEY_LEN || memcmp(kb, origin, XY_ID_LEN) != 0 ||
+            el_be64(kb + XY_ID_LEN) != f + 1)
             break;
         f++;
     }
@@ -379,12 +307,12 @@ static int s_frontier_advance(event_log_t *log, s_wstate_t *ws,
 /* Puts the event (origin, seq) at ws->ev_cur: the len bytes at bytes or,
  * bytes NULL, room for them that *room then points to, valid until the next
  * write. XY_EEXIST when the identity is held. */
-static int s_put_event(s_wstate_t *ws, const uint8_t *origin, uint64_t seq,
+static int s_put_event(el_wstate_t *ws, const uint8_t *origin, uint64_t seq,
                        const uint8_t *bytes, size_t len, uint8_t **room)
 {
-    uint8_t key[S_EVKEY_LEN];
+    uint8_t key[EL_EVKEY_LEN];
     memcpy(key, origin, XY_ID_LEN);
-    s_put_be64(key + XY_ID_LEN, seq);
+    el_put_be64(key + XY_ID_LEN, seq);
     MDB_val k = {sizeof key, key}, v = {len, (void *)bytes};
     unsigned flags = MDB_NOOVERWRITE | (bytes ? 0 : MDB_RESERVE);
     int rc = mdb_cursor_put(ws->ev_cur, &k, &v, flags);
@@ -399,17 +327,17 @@ static int s_put_event(s_wstate_t *ws, const uint8_t *origin, uint64_t seq,
 
 /* After ev was put at ws->ev_cur: appends it to the log, moves its origin's
  * frontier and folds it into the views. */
-static int s_record(event_log_t *log, s_wstate_t *ws, const Xy__Event *ev,
+static int s_record(event_log_t *log, el_wstate_t *ws, const Xy__Event *ev,
                     event_write_t *w)
 {
-    uint8_t pkey[8], lval[S_LOGVAL_LEN];
-    s_put_be64(pkey, ws->last_pos + 1);
+    uint8_t pkey[8], lval[EL_LOGVAL_LEN];
+    el_put_be64(pkey, ws->last_pos + 1);
     memcpy(lval, ev->origin.data, XY_ID_LEN);
-    s_put_be64(lval + XY_ID_LEN, ev->seq);
+    el_put_be64(lval + XY_ID_LEN, ev->seq);
     uint32_t type = (uint32_t)ev->body_case;
     for (int i = 0; i < 4; i++)
-        lval[S_EVKEY_LEN + i] = (uint8_t)(type >> (24 - 8 * i));
-    lval[S_EVKEY_LEN + 4] = w->flags;
+        lval[EL_EVKEY_LEN + i] = (uint8_t)(type >> (24 - 8 * i));
+    lval[EL_EVKEY_LEN + 4] = w->flags;
     MDB_val pk = {8, pkey}, lv = {sizeof lval, lval};
     int rc = xy_from_mdb(mdb_cursor_put(ws->log_cur, &pk, &lv, MDB_APPEND));
     if (!rc)
@@ -429,7 +357,7 @@ static int s_record(event_log_t *log, s_wstate_t *ws, const Xy__Event *ev,
 }
 
 typedef struct s_own_put {
-    s_wstate_t *ws;      /* the transaction */
+    el_wstate_t *ws;      /* the transaction */
     const Xy__Event *ev; /* the event being packed */
 } s_own_put_t;
 
@@ -441,7 +369,7 @@ static int s_reserve_own(size_t len, void *arg, uint8_t **out)
     return s_put_event(o->ws, o->ev->origin.data, o->ev->seq, NULL, len, out);
 }
 
-static int s_write_own(event_log_t *log, s_wstate_t *ws, event_write_t *w)
+static int s_write_own(event_log_t *log, el_wstate_t *ws, event_write_t *w)
 {
     Xy__Event *ev = w->own;
     if (!ev || ev->body_case == XY__EVENT__BODY__NOT_SET)
@@ -460,7 +388,7 @@ static int s_write_own(event_log_t *log, s_wstate_t *ws, event_write_t *w)
     return rc;
 }
 
-static int s_write_foreign(event_log_t *log, s_wstate_t *ws, event_write_t *w)
+static int s_write_foreign(event_log_t *log, el_wstate_t *ws, event_write_t *w)
 {
     xy_decoded_t *d = NULL;
     /* A body type this node does not know (a newer peer's) is stored and
@@ -497,7 +425,7 @@ static bool s_fatal(int rc)
 }
 
 /* Reads the committed counters and clock as this transaction sees them. */
-static int s_load_counters(event_log_t *log, MDB_txn *txn, s_wstate_t *ws)
+static int s_load_counters(event_log_t *log, MDB_txn *txn, el_wstate_t *ws)
 {
     uint64_t hlc = 0;
     int rc = s_meta_get_u64(txn, log->meta, "last_pos", &ws->last_pos);
@@ -512,14 +440,14 @@ static int s_load_counters(event_log_t *log, MDB_txn *txn, s_wstate_t *ws)
     return rc;
 }
 
-typedef int (*s_txn_fn)(event_log_t *log, s_wstate_t *ws, void *arg);
+typedef int (*s_txn_fn)(event_log_t *log, el_wstate_t *ws, void *arg);
 
 /* Runs fn in a write transaction and commits it; on MDB_MAP_FULL, aborts,
  * doubles the map (no transaction is active then) and runs fn again. */
 static int s_write_txn(event_log_t *log, s_txn_fn fn, void *arg)
 {
-    for (int attempt = 0; attempt < S_GROW_TRIES; attempt++) {
-        s_wstate_t ws = {.hlc = log->hlc,
+    for (int attempt = 0; attempt < EL_GROW_TRIES; attempt++) {
+        el_wstate_t ws = {.hlc = log->hlc,
                          .last_pos = log->last_pos,
                          .count = log->count,
                          .own_seq = log->own_seq};
@@ -545,7 +473,7 @@ static int s_write_txn(event_log_t *log, s_txn_fn fn, void *arg)
         } else {
             rc = xy_from_mdb(mdb_txn_commit(ws.txn));
         }
-        if (rc == XY_ESTOREFULL && log->map_size < S_MAP_LIMIT) {
+        if (rc == XY_ESTOREFULL && log->map_size < EL_MAP_LIMIT) {
             size_t grown = log->map_size * 2;
             if (mdb_env_set_mapsize(log->env, grown))
                 return XY_ESTOREFULL;
@@ -570,7 +498,7 @@ typedef struct s_write_args {
 } s_write_args_t;
 
 /* Writes the items in order; only a store-level failure stops them. */
-static int s_write_each(event_log_t *log, s_wstate_t *ws,
+static int s_write_each(event_log_t *log, el_wstate_t *ws,
                         const s_write_args_t *a)
 {
     for (size_t i = 0; i < a->n; i++) {
@@ -592,7 +520,7 @@ static int s_write_each(event_log_t *log, s_wstate_t *ws,
     return 0;
 }
 
-static int s_write_items(event_log_t *log, s_wstate_t *ws, void *arg)
+static int s_write_items(event_log_t *log, el_wstate_t *ws, void *arg)
 {
     s_write_args_t *a = arg;
     /* A retry after the map grew starts from the store again. */
@@ -612,7 +540,7 @@ static int s_write_items(event_log_t *log, s_wstate_t *ws, void *arg)
     if (!rc && a->cursor) {
         size_t plen = strlen(a->cursor->peer);
         uint8_t buf[8];
-        s_put_be64(buf, a->cursor->position);
+        el_put_be64(buf, a->cursor->position);
         MDB_val k = {plen, (void *)a->cursor->peer}, v = {8, buf};
         rc = xy_from_mdb(mdb_put(ws->txn, log->cursors, &k, &v, 0));
     }
@@ -624,174 +552,20 @@ int event_log_write(event_log_t *log, event_write_t *w, size_t n,
 {
     if (cursor) {
         size_t plen = strlen(cursor->peer);
-        if (plen == 0 || plen > S_PEER_MAX)
+        if (plen == 0 || plen > EL_PEER_MAX)
             return XY_EINVAL;
     }
     s_write_args_t a = {w, n, cursor};
     return s_write_txn(log, s_write_items, &a);
 }
 
-static int s_read_begin(event_log_t *log, MDB_txn **txn)
-{
-    return xy_from_mdb(mdb_txn_begin(log->env, NULL, MDB_RDONLY, txn));
-}
-
-/* Fills ref from a log entry and the event it points at. */
-static int s_ref_from_log(event_log_t *log, MDB_txn *txn, const MDB_val *pk,
-                          const MDB_val *lv, event_ref_t *ref)
-{
-    if (pk->mv_size != 8 || lv->mv_size != S_LOGVAL_LEN)
-        return XY_ECORRUPT;
-    const uint8_t *l = lv->mv_data;
-    MDB_val k = {S_EVKEY_LEN, (void *)l}, v;
-    int rc = mdb_get(txn, log->events, &k, &v);
-    if (rc)
-        return rc == MDB_NOTFOUND ? XY_ECORRUPT : xy_from_mdb(rc);
-    ref->position = s_be64(pk->mv_data);
-    ref->origin = l;
-    ref->seq = s_be64(l + XY_ID_LEN);
-    ref->type = (uint32_t)l[S_EVKEY_LEN] << 24 |
-                (uint32_t)l[S_EVKEY_LEN + 1] << 16 |
-                (uint32_t)l[S_EVKEY_LEN + 2] << 8 | l[S_EVKEY_LEN + 3];
-    ref->flags = l[S_EVKEY_LEN + 4];
-    ref->bytes = v.mv_data;
-    ref->len = v.mv_size;
-    return 0;
-}
-
-int event_log_changes(event_log_t *log, uint64_t after, size_t max,
-                      event_filter_fn filter, void *filter_arg,
-                      event_visit_fn visit, void *visit_arg, uint64_t *last)
-{
-    if (last)
-        *last = after;
-    MDB_txn *txn = NULL;
-    int rc = s_read_begin(log, &txn);
-    if (rc)
-        return rc;
-    MDB_cursor *cur = NULL;
-    rc = xy_from_mdb(mdb_cursor_open(txn, log->log, &cur));
-    if (rc) {
-        mdb_txn_abort(txn);
-        return rc;
-    }
-    uint8_t start[8];
-    s_put_be64(start, after + 1);
-    MDB_val pk = {8, start}, lv;
-    size_t visited = 0;
-    int mrc = mdb_cursor_get(cur, &pk, &lv, MDB_SET_RANGE);
-    while (mrc == 0 && (max == 0 || visited < max)) {
-        event_ref_t ref;
-        rc = s_ref_from_log(log, txn, &pk, &lv, &ref);
-        if (rc)
-            break;
-        if (!filter || filter(&ref, filter_arg)) {
-            visited++;
-            rc = visit(&ref, visit_arg);
-            if (rc) {
-                if (last && rc == EVENT_VISIT_STOP)
-                    *last = ref.position;
-                rc = rc < 0 ? rc : 0;
-                goto out;
-            }
-        }
-        if (last)
-            *last = ref.position;
-        mrc = mdb_cursor_get(cur, &pk, &lv, MDB_NEXT);
-    }
-    if (!rc && mrc && mrc != MDB_NOTFOUND)
-        rc = xy_from_mdb(mrc);
-out:
-    mdb_cursor_close(cur);
-    mdb_txn_abort(txn);
-    return rc;
-}
-
-int event_log_get(event_log_t *log, const uint8_t origin[XY_ID_LEN],
-                  uint64_t seq, event_visit_fn visit, void *arg)
-{
-    MDB_txn *txn = NULL;
-    int rc = s_read_begin(log, &txn);
-    if (rc)
-        return rc;
-    uint8_t key[S_EVKEY_LEN];
-    memcpy(key, origin, XY_ID_LEN);
-    s_put_be64(key + XY_ID_LEN, seq);
-    MDB_val k = {sizeof key, key}, v;
-    rc = xy_from_mdb(mdb_get(txn, log->events, &k, &v));
-    if (!rc) {
-        xy_decoded_t *d = NULL;
-        rc = xy_event_unpack_envelope(v.mv_data, v.mv_size, &d);
-        if (rc)
-            rc = XY_ECORRUPT;
-        else {
-            event_ref_t ref = {0, key, seq,
-                               (uint32_t)xy_decoded_event(d)->body_case, 0,
-                               v.mv_data, v.mv_size};
-            xy_decoded_destroy(&d);
-            rc = visit(&ref, arg);
-            rc = rc < 0 ? rc : 0;
-        }
-    }
-    mdb_txn_abort(txn);
-    return rc;
-}
-
-int event_log_frontier(event_log_t *log, const uint8_t origin[XY_ID_LEN],
-                       uint64_t *seq)
-{
-    *seq = 0;
-    MDB_txn *txn = NULL;
-    int rc = s_read_begin(log, &txn);
-    if (rc)
-        return rc;
-    MDB_val k = {XY_ID_LEN, (void *)origin}, v;
-    rc = mdb_get(txn, log->frontier, &k, &v);
-    if (rc == 0 && v.mv_size == 8)
-        *seq = s_be64(v.mv_data);
-    rc = (rc == MDB_NOTFOUND) ? 0 : xy_from_mdb(rc);
-    mdb_txn_abort(txn);
-    return rc;
-}
-
-int event_log_frontiers(event_log_t *log, event_frontier_fn visit, void *arg)
-{
-    MDB_txn *txn = NULL;
-    int rc = s_read_begin(log, &txn);
-    if (rc)
-        return rc;
-    MDB_cursor *cur = NULL;
-    rc = xy_from_mdb(mdb_cursor_open(txn, log->frontier, &cur));
-    if (!rc) {
-        MDB_val k, v;
-        int mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
-        while (mrc == 0 && !rc) {
-            if (k.mv_size != XY_ID_LEN || v.mv_size != 8) {
-                rc = XY_ECORRUPT;
-                break;
-            }
-            rc = visit(k.mv_data, s_be64(v.mv_data), arg);
-            if (rc > 0) {
-                rc = 0;
-                break;
-            }
-            mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
-        }
-        if (!rc && mrc && mrc != MDB_NOTFOUND)
-            rc = xy_from_mdb(mrc);
-        mdb_cursor_close(cur);
-    }
-    mdb_txn_abort(txn);
-    return rc;
-}
-
 int event_log_refresh(event_log_t *log)
 {
     MDB_txn *txn = NULL;
-    int rc = s_read_begin(log, &txn);
+    int rc = el_read_begin(log, &txn);
     if (rc)
         return rc;
-    s_wstate_t ws = {.txn = txn, .hlc = log->hlc};
+    el_wstate_t ws = {.txn = txn, .hlc = log->hlc};
     rc = s_load_counters(log, txn, &ws);
     mdb_txn_abort(txn);
     if (rc)
@@ -813,25 +587,6 @@ uint64_t event_log_count(event_log_t *log)
     return log->count;
 }
 
-int event_log_cursor(event_log_t *log, const char *peer, uint64_t *position)
-{
-    *position = 0;
-    size_t plen = strlen(peer);
-    if (plen == 0 || plen > S_PEER_MAX)
-        return XY_EINVAL;
-    MDB_txn *txn = NULL;
-    int rc = s_read_begin(log, &txn);
-    if (rc)
-        return rc;
-    MDB_val k = {plen, (void *)peer}, v;
-    rc = mdb_get(txn, log->cursors, &k, &v);
-    if (rc == 0 && v.mv_size == 8)
-        *position = s_be64(v.mv_data);
-    rc = (rc == MDB_NOTFOUND) ? 0 : xy_from_mdb(rc);
-    mdb_txn_abort(txn);
-    return rc;
-}
-
 const char *event_log_dir(const event_log_t *log)
 {
     return log->dir;
@@ -842,29 +597,7 @@ const uint8_t *event_log_node_id(const event_log_t *log)
     return log->node_id;
 }
 
-int event_log_view_read(event_log_t *log, view_read_fn fn, void *arg)
-{
-    MDB_txn *txn = NULL;
-    int rc = s_read_begin(log, &txn);
-    if (rc)
-        return rc;
-    view_txn_t vt = {txn, log->vs, log->views, false};
-    rc = fn(&vt, arg);
-    mdb_txn_abort(txn);
-    return rc;
-}
-
-static int s_digest_fn(view_txn_t *vt, void *arg)
-{
-    return view_digest(vt, arg);
-}
-
-int event_log_view_digest(event_log_t *log, uint8_t out[32])
-{
-    return event_log_view_read(log, s_digest_fn, out);
-}
-
-static int s_rebuild(event_log_t *log, s_wstate_t *ws, void *arg)
+static int s_rebuild(event_log_t *log, el_wstate_t *ws, void *arg)
 {
     (void)arg;
     view_txn_t vt = {ws->txn, log->vs, log->views, true};
@@ -879,7 +612,7 @@ static int s_rebuild(event_log_t *log, s_wstate_t *ws, void *arg)
     int mrc = mdb_cursor_get(cur, &pk, &lv, MDB_FIRST);
     while (mrc == 0 && !rc) {
         event_ref_t ref;
-        rc = s_ref_from_log(log, ws->txn, &pk, &lv, &ref);
+        rc = el_ref_from_log(log, ws->txn, &pk, &lv, &ref);
         if (rc)
             break;
         xy_decoded_t *d = NULL;
