@@ -1,6 +1,6 @@
-/* The sync engine (sync.h): sessions, the sending and receiving halves of a
- * feed stream, the urgent lane, flow control. */
-#include "core/sync.h"
+/* The sync engine (sync.h): sessions, the receiving half of a feed stream,
+ * acknowledgements and timers. The sending half is sync_send.c. */
+#include "core/sync_internal.h"
 #include "common/xy_error.h"
 #include "common/xy_mem.h"
 
@@ -8,66 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define S_INFLIGHT_MAX 64        /* batches in flight, whatever the credit */
-#define S_URGENT_SET_MAX 4096    /* urgent positions remembered */
-#define S_URGENT_RETRY_MIN_MS 1000 /* an unacked urgent batch is resent */
-#define S_PEER_NAME_MAX 64
-#define S_RATE_ALPHA 0.25
-#define S_RATE_MIN_MS 20         /* shortest span one rate sample covers */
-
-typedef struct s_flight {
-    uint64_t last;     /* the batch's last position */
-    size_t bytes;      /* its frame bytes */
-    uint64_t sent_at;  /* when it was sent */
-} s_flight_t;
-
-/* An event sent on the urgent lane: bulk batches leave it out only once
- * the peer acknowledged its urgent batch, so a lost urgent batch costs
- * latency, never the event. */
-typedef struct s_urgent {
-    uint64_t pos;      /* its position in our feed */
-    uint64_t batch;    /* the `last` of the urgent batch that carried it */
-    uint64_t sent_at;  /* when that batch was sent */
-    bool acked;        /* the peer acknowledged that batch */
-} s_urgent_t;
-
-struct sync_peer {
-    event_log_t *log;              /* borrowed */
-    sync_opts_t o;                 /* options, defaults filled */
-    char peer_name[S_PEER_NAME_MAX + 1];
-    uint8_t peer_node[XY_ID_LEN];  /* expected origin of the peer's events */
-    bool check_origin;             /* peer_node is set */
-    sync_io_t io;                  /* transport and domain callbacks */
-    sync_state_t state;
-    uint64_t session;              /* current session id */
-    sync_scope_t peer_scope;       /* what the peer wants from us */
-    uint32_t peer_credit;          /* batches the peer accepts unacked */
-    /* sending half: our feed to the peer */
-    uint64_t acked;                /* peer's durable cursor */
-    uint64_t sent;                 /* last position put in a sent batch */
-    s_flight_t flight[S_INFLIGHT_MAX]; /* oldest first */
-    size_t n_flight;
-    size_t in_flight;              /* bytes */
-    uint64_t urgent_scan;          /* feed scanned for urgent events up to */
-    s_urgent_t urgent[S_URGENT_SET_MAX]; /* urgent positions sent */
-    size_t n_urgent;
-    double rate;                   /* bytes/s delivered, estimate */
-    double zratio;                 /* raw / compressed of sent batches */
-    uint64_t last_ack_at;          /* when the last rate sample was taken */
-    size_t rate_bytes;             /* bytes acked since, not yet sampled */
-    uint64_t rate_since;           /* start of the span they cover */
-    /* receiving half: the peer's feed to us */
-    uint64_t cursor;               /* durable, as stored */
-    /* timers */
-    uint64_t last_heard;           /* last frame from the peer */
-    uint64_t last_sent;            /* last frame to the peer */
-    uint64_t hello_at;             /* when Hello was sent */
-    sync_stats_t st;
-};
-
 /* ------------------------------------------------------------ helpers */
 
-static int s_send(sync_peer_t *p, Xy__Frame *f, uint64_t now)
+int sync_send_frame(sync_peer_t *p, Xy__Frame *f, uint64_t now)
 {
     f->version = SYNC_VERSION;
     uint8_t *buf = NULL;
@@ -85,7 +28,7 @@ static int s_send(sync_peer_t *p, Xy__Frame *f, uint64_t now)
     return 0;
 }
 
-static void s_send_error(sync_peer_t *p, int code, const char *msg, bool fatal,
+void sync_send_error(sync_peer_t *p, int code, const char *msg, bool fatal,
                          uint64_t now)
 {
     Xy__Frame f = XY__FRAME__INIT;
@@ -95,10 +38,10 @@ static void s_send_error(sync_peer_t *p, int code, const char *msg, bool fatal,
     e.fatal = fatal;
     f.msg_case = XY__FRAME__MSG_ERROR;
     f.error = &e;
-    s_send(p, &f, now);
+    sync_send_frame(p, &f, now);
 }
 
-static void s_clear_flight(sync_peer_t *p)
+void sync_clear_flight(sync_peer_t *p)
 {
     p->n_flight = 0;
     p->in_flight = 0;
@@ -106,7 +49,7 @@ static void s_clear_flight(sync_peer_t *p)
     p->rate_bytes = 0;
 }
 
-static size_t s_window(const sync_peer_t *p)
+size_t sync_window(const sync_peer_t *p)
 {
     double w = p->rate * (double)p->o.target_delay_ms / 1000.0;
     if (w < (double)p->o.window_min)
@@ -114,44 +57,6 @@ static size_t s_window(const sync_peer_t *p)
     if (w > (double)p->o.window_max)
         return p->o.window_max;
     return (size_t)w;
-}
-
-static const s_urgent_t *s_urgent_find(const sync_peer_t *p, uint64_t pos)
-{
-    for (size_t i = 0; i < p->n_urgent; i++)
-        if (p->urgent[i].pos == pos)
-            return &p->urgent[i];
-    return NULL;
-}
-
-/* Forgets urgent positions the bulk stream has passed. */
-static void s_urgent_prune(sync_peer_t *p)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < p->n_urgent; i++)
-        if (p->urgent[i].pos > p->acked)
-            p->urgent[k++] = p->urgent[i];
-    p->n_urgent = k;
-}
-
-/* Urgent batches not acknowledged in time were lost: forget them so the
- * next pump sends their events again. */
-static void s_urgent_expire(sync_peer_t *p, uint64_t now)
-{
-    uint64_t retry = p->o.timeout_ms / 4;
-    if (retry < S_URGENT_RETRY_MIN_MS)
-        retry = S_URGENT_RETRY_MIN_MS;
-    size_t k = 0;
-    for (size_t i = 0; i < p->n_urgent; i++) {
-        const s_urgent_t *u = &p->urgent[i];
-        if (!u->acked && now - u->sent_at >= retry) {
-            if (u->pos - 1 < p->urgent_scan)
-                p->urgent_scan = u->pos - 1;
-            continue;
-        }
-        p->urgent[k++] = *u;
-    }
-    p->n_urgent = k;
 }
 
 void sync_scope_from_wire(sync_scope_t *out, const Xy__Scope *in)
@@ -211,7 +116,7 @@ int sync_peer_new(sync_peer_t **out, event_log_t *log, const sync_opts_t *opts,
     if (!io || !io->send || !opts || !opts->peer_name)
         return XY_EINVAL;
     size_t nlen = strlen(opts->peer_name);
-    if (nlen == 0 || nlen > S_PEER_NAME_MAX)
+    if (nlen == 0 || nlen > SYNC_PEER_NAME_MAX)
         return XY_EINVAL;
     uint64_t cursor = 0;
     int rc = event_log_cursor(log, opts->peer_name, &cursor);
@@ -266,7 +171,7 @@ void sync_peer_reset(sync_peer_t *p)
 {
     if (p->state != SYNC_REFUSED)
         p->state = SYNC_IDLE;
-    s_clear_flight(p);
+    sync_clear_flight(p);
     p->n_urgent = 0;
     p->urgent_scan = 0;
 }
@@ -281,7 +186,7 @@ const sync_stats_t *sync_peer_stats(const sync_peer_t *p)
     sync_peer_t *m = (sync_peer_t *)p;
     m->st.acked = p->acked;
     m->st.cursor = p->cursor;
-    m->st.window = s_window(p);
+    m->st.window = sync_window(p);
     m->st.in_flight = p->in_flight;
     m->st.rate = p->rate;
     m->st.last_heard_ms = p->last_heard;
@@ -295,7 +200,7 @@ const sync_scope_t *sync_peer_scope(const sync_peer_t *p)
 
 void sync_peer_refuse(sync_peer_t *p, int code, const char *message)
 {
-    s_send_error(p, code, message, true, p->last_heard);
+    sync_send_error(p, code, message, true, p->last_heard);
 }
 
 /* ------------------------------------------------------------ handshake */
@@ -321,7 +226,7 @@ int sync_peer_start(sync_peer_t *p, uint64_t now)
     h.session = p->session;
     f.msg_case = XY__FRAME__MSG_HELLO;
     f.hello = &h;
-    int rc = s_send(p, &f, now);
+    int rc = sync_send_frame(p, &f, now);
     /* Not sent (no connection yet): stay idle, the next tick tries again. */
     if (rc)
         return rc;
@@ -337,7 +242,7 @@ static int s_on_hello(sync_peer_t *p, const Xy__Hello *h, uint64_t now)
     if (p->check_origin &&
         (h->node_id.len != XY_ID_LEN ||
          memcmp(h->node_id.data, p->peer_node, XY_ID_LEN) != 0)) {
-        s_send_error(p, XY_EAUTH, "node id does not match the enrolled key",
+        sync_send_error(p, XY_EAUTH, "node id does not match the enrolled key",
                      true, now);
         sync_peer_reset(p);
         return XY_EAUTH;
@@ -349,7 +254,7 @@ static int s_on_hello(sync_peer_t *p, const Xy__Hello *h, uint64_t now)
     p->acked = h->cursor <= event_log_last_position(p->log)
                    ? h->cursor
                    : event_log_last_position(p->log);
-    s_clear_flight(p);
+    sync_clear_flight(p);
     p->session = h->session;
     Xy__Frame f = XY__FRAME__INIT;
     Xy__Welcome w = XY__WELCOME__INIT;
@@ -363,7 +268,7 @@ static int s_on_hello(sync_peer_t *p, const Xy__Hello *h, uint64_t now)
     f.welcome = &w;
     p->state = SYNC_ACTIVE;
     p->st.sessions++;
-    int rc = s_send(p, &f, now);
+    int rc = sync_send_frame(p, &f, now);
     return rc ? rc : sync_peer_pump(p, now);
 }
 
@@ -375,7 +280,7 @@ static int s_on_welcome(sync_peer_t *p, const Xy__Welcome *w, uint64_t now)
     p->acked = w->cursor <= event_log_last_position(p->log)
                    ? w->cursor
                    : event_log_last_position(p->log);
-    s_clear_flight(p);
+    sync_clear_flight(p);
     p->peer_credit = w->credit ? w->credit : 1;
     p->state = SYNC_ACTIVE;
     p->st.sessions++;
@@ -462,7 +367,7 @@ static int s_ack(sync_peer_t *p, uint64_t pos, bool rewind, bool urgent,
     a.urgent_last = urgent_last;
     f.msg_case = XY__FRAME__MSG_ACK;
     f.ack = &a;
-    return s_send(p, &f, now);
+    return sync_send_frame(p, &f, now);
 }
 
 static int s_on_batch(sync_peer_t *p, const Xy__Batch *b, uint64_t now)
@@ -495,7 +400,7 @@ static int s_on_batch(sync_peer_t *p, const Xy__Batch *b, uint64_t now)
     if (!rc && p->check_origin)
         rc = s_check_origins(p, c.w, c.n);
     if (rc == XY_EAUTH) {
-        s_send_error(p, XY_EAUTH, "an event's origin is not the sender's "
+        sync_send_error(p, XY_EAUTH, "an event's origin is not the sender's "
                      "node", false, now);
         goto out;
     }
@@ -532,18 +437,18 @@ static void s_rate_sample(sync_peer_t *p, size_t bytes, uint64_t sent_at,
      * time since the previous sample (or since sending) is the delivery
      * rate. Acks read together (a burst released by a queue, several
      * batches covered by one ack) are one sample over at least
-     * S_RATE_MIN_MS: taken one by one, each would count its bytes over a
+     * SYNC_RATE_MIN_MS: taken one by one, each would count its bytes over a
      * millisecond and inflate the rate, and with it the window, by orders
      * of magnitude. */
     if (p->rate_bytes == 0)
         p->rate_since = p->last_ack_at > sent_at ? p->last_ack_at : sent_at;
     p->rate_bytes += bytes;
-    if (now < p->rate_since + S_RATE_MIN_MS)
+    if (now < p->rate_since + SYNC_RATE_MIN_MS)
         return;
     double sample = (double)p->rate_bytes * 1000.0 /
                     (double)(now - p->rate_since);
     p->rate = p->rate == 0 ? sample
-                           : (1 - S_RATE_ALPHA) * p->rate + S_RATE_ALPHA * sample;
+                           : (1 - SYNC_RATE_ALPHA) * p->rate + SYNC_RATE_ALPHA * sample;
     p->rate_bytes = 0;
     p->last_ack_at = now;
 }
@@ -565,7 +470,7 @@ static int s_on_ack(sync_peer_t *p, const Xy__Ack *a, uint64_t now)
     /* A receiver never loses what it acknowledged, and cannot hold what
      * was never sent. */
     if (a->position < p->acked || a->position > p->sent) {
-        s_send_error(p, XY_EPROTO, a->position < p->acked
+        sync_send_error(p, XY_EPROTO, a->position < p->acked
                                        ? "ack below an earlier ack"
                                        : "ack beyond what was sent",
                      false, now);
@@ -574,7 +479,7 @@ static int s_on_ack(sync_peer_t *p, const Xy__Ack *a, uint64_t now)
     if (a->rewind) {
         p->st.rewinds++;
         p->acked = a->position;
-        s_clear_flight(p);
+        sync_clear_flight(p);
         return sync_peer_pump(p, now);
     }
     p->acked = a->position;
@@ -588,7 +493,7 @@ static int s_on_ack(sync_peer_t *p, const Xy__Ack *a, uint64_t now)
     p->n_flight -= k;
     if (p->sent < p->acked)
         p->sent = p->acked;
-    s_urgent_prune(p);
+    sync_urgent_prune(p);
     return sync_peer_pump(p, now);
 }
 
@@ -617,7 +522,7 @@ int sync_peer_receive(sync_peer_t *p, const uint8_t *frame, size_t len,
     xy_decoded_t *d = NULL;
     int rc = xy_frame_unpack(frame, len, &d);
     if (rc) {
-        s_send_error(p, rc, rc == XY_EVERSION      ? "unsupported protocol version"
+        sync_send_error(p, rc, rc == XY_EVERSION      ? "unsupported protocol version"
                             : rc == XY_EUNKNOWNTYPE ? "unknown message type"
                             : rc == XY_ETOOBIG      ? "frame too large"
                                                     : "malformed frame",
@@ -637,7 +542,7 @@ int sync_peer_receive(sync_peer_t *p, const uint8_t *frame, size_t len,
                          f->msg_case == XY__FRAME__MSG_GAP_REQUEST;
     if (needs_session && p->state != SYNC_ACTIVE) {
         if (p->o.role == SYNC_COORDINATOR)
-            s_send_error(p, XY_ESTATE, "no session: send Hello first", false,
+            sync_send_error(p, XY_ESTATE, "no session: send Hello first", false,
                          now);
         xy_decoded_destroy(&d);
         return XY_ESTATE;
@@ -652,7 +557,7 @@ int sync_peer_receive(sync_peer_t *p, const uint8_t *frame, size_t len,
     case XY__FRAME__MSG_BATCH:
         rc = s_on_batch(p, f->batch, now);
         if (rc && rc != XY_EAUTH && rc != XY_ESTORE && rc != XY_EIO)
-            s_send_error(p, rc, "batch refused", false, now);
+            sync_send_error(p, rc, "batch refused", false, now);
         break;
     case XY__FRAME__MSG_ACK:
         rc = s_on_ack(p, f->ack, now);
@@ -664,7 +569,7 @@ int sync_peer_receive(sync_peer_t *p, const uint8_t *frame, size_t len,
         pong.sent_at = f->ping->sent_at;
         r.msg_case = XY__FRAME__MSG_PONG;
         r.pong = &pong;
-        rc = s_send(p, &r, now);
+        rc = sync_send_frame(p, &r, now);
         break;
     }
     case XY__FRAME__MSG_PONG:
@@ -676,7 +581,7 @@ int sync_peer_receive(sync_peer_t *p, const uint8_t *frame, size_t len,
     case XY__FRAME__MSG_GAP_REQUEST:
         /* Gaps are repaired by rewinding the feed (docs/protocol.md). */
         rc = XY_ENOTSUP;
-        s_send_error(p, rc, "gap repair is served by resending the feed",
+        sync_send_error(p, rc, "gap repair is served by resending the feed",
                      false, now);
         break;
     default:
@@ -685,184 +590,6 @@ int sync_peer_receive(sync_peer_t *p, const uint8_t *frame, size_t len,
     }
     xy_decoded_destroy(&d);
     return rc;
-}
-
-/* ------------------------------------------------------------ sending */
-
-typedef struct s_build {
-    sync_peer_t *p;
-    bool urgent;          /* building an urgent batch */
-    uint8_t *buf;         /* varint-prefixed events */
-    size_t len, cap;
-    size_t max_raw;       /* stop past this many bytes */
-    uint32_t count;
-    uint64_t positions[SYNC_URGENT_MAX_EVENTS]; /* urgent: their positions */
-} s_build_t;
-
-static bool s_filter(const event_ref_t *ev, void *arg)
-{
-    s_build_t *b = arg;
-    sync_peer_t *p = b->p;
-    bool urgent = p->io.urgent && p->io.urgent(p->io.arg, ev->type);
-    if (b->urgent && !urgent)
-        return false;
-    /* An agent speaks for itself only: it sends its own events upward, and
-     * the coordinator refuses any other origin from it. The coordinator
-     * never sends an agent's own events back to it. */
-    if (p->o.role == SYNC_AGENT &&
-        memcmp(ev->origin, event_log_node_id(p->log), XY_ID_LEN) != 0)
-        return false;
-    if (p->check_origin && memcmp(ev->origin, p->peer_node, XY_ID_LEN) == 0)
-        return false;
-    const s_urgent_t *u = urgent ? s_urgent_find(p, ev->position) : NULL;
-    if (!b->urgent && u && u->acked)
-        return false;
-    if (b->urgent && u)
-        return false;
-    if (p->io.in_scope && !p->io.in_scope(p->io.arg, ev, &p->peer_scope))
-        return false;
-    return true;
-}
-
-static int s_add(const event_ref_t *ev, void *arg)
-{
-    s_build_t *b = arg;
-    size_t need = b->len + 10 + ev->len;
-    /* Never past the limit a receiver enforces: a full batch leaves the
-     * event for the next one. */
-    if (b->count > 0 && need > b->max_raw)
-        return EVENT_VISIT_STOP_BEFORE;
-    if (need > b->cap) {
-        b->cap = need * 2;
-        b->buf = xrealloc(b->buf, b->cap);
-    }
-    uint64_t n = ev->len;
-    do {
-        uint8_t byte = n & 0x7f;
-        n >>= 7;
-        b->buf[b->len++] = byte | (n ? 0x80 : 0);
-    } while (n);
-    memcpy(b->buf + b->len, ev->bytes, ev->len);
-    b->len += ev->len;
-    if (b->urgent)
-        b->positions[b->count] = ev->position;
-    b->count++;
-    if (b->urgent && b->count == SYNC_URGENT_MAX_EVENTS)
-        return EVENT_VISIT_STOP;
-    return b->len >= b->max_raw ? EVENT_VISIT_STOP : 0;
-}
-
-static int s_send_batch(sync_peer_t *p, s_build_t *b, uint64_t after,
-                        uint64_t last, uint64_t now, size_t *frame_len)
-{
-    Xy__Frame f = XY__FRAME__INIT;
-    Xy__Batch bt = XY__BATCH__INIT;
-    uint8_t *z = NULL;
-    size_t zlen = 0;
-    bt.after = after;
-    bt.last = last;
-    bt.urgent = b->urgent;
-    bt.count = b->count;
-    bt.raw_size = b->len;
-    if (!p->o.no_compress && b->len > 0 && !xy_compress(b->buf, b->len, &z,
-                                                         &zlen) &&
-        zlen < b->len) {
-        bt.compression = 1;
-        bt.events = (ProtobufCBinaryData){zlen, z};
-        double r = (double)b->len / (double)zlen;
-        p->zratio = p->zratio == 0 ? r : 0.75 * p->zratio + 0.25 * r;
-    } else {
-        bt.events = (ProtobufCBinaryData){b->len, b->buf};
-    }
-    f.msg_case = XY__FRAME__MSG_BATCH;
-    f.batch = &bt;
-    f.version = SYNC_VERSION;
-    *frame_len = protobuf_c_message_get_packed_size(&f.base);
-    int rc = s_send(p, &f, now);
-    free(z);
-    if (!rc) {
-        p->st.batches_sent++;
-        p->st.events_sent += b->count;
-    }
-    return rc;
-}
-
-/* Sends the urgent events of the feed not yet sent, ahead of any bulk. */
-static int s_pump_urgent(sync_peer_t *p, uint64_t now)
-{
-    if (!p->io.urgent)
-        return 0;
-    uint64_t from = p->urgent_scan > p->sent ? p->urgent_scan : p->sent;
-    uint64_t top = event_log_last_position(p->log);
-    while (from < top && p->n_urgent < S_URGENT_SET_MAX) {
-        s_build_t b = {.p = p, .urgent = true, .max_raw = SYNC_BATCH_MAX_RAW};
-        uint64_t last = from;
-        int rc = event_log_changes(p->log, from, 0, s_filter, &b, s_add, &b,
-                                   &last);
-        if (rc) {
-            free(b.buf);
-            return rc;
-        }
-        p->urgent_scan = last;
-        if (b.count > 0 && p->n_urgent + b.count <= S_URGENT_SET_MAX) {
-            size_t flen = 0;
-            rc = s_send_batch(p, &b, 0, last, now, &flen);
-            if (!rc) {
-                for (uint32_t i = 0; i < b.count; i++)
-                    p->urgent[p->n_urgent++] =
-                        (s_urgent_t){b.positions[i], last, now, false};
-                p->st.urgent_sent += b.count;
-            }
-        }
-        free(b.buf);
-        if (rc || last == from || b.count < SYNC_URGENT_MAX_EVENTS)
-            return rc;
-        from = last;
-    }
-    return 0;
-}
-
-int sync_peer_pump(sync_peer_t *p, uint64_t now)
-{
-    if (p->state != SYNC_ACTIVE)
-        return 0;
-    int rc = s_pump_urgent(p, now);
-    if (rc)
-        return rc;
-    size_t window = s_window(p);
-    uint32_t credit = p->peer_credit < S_INFLIGHT_MAX ? p->peer_credit
-                                                      : S_INFLIGHT_MAX;
-    while (p->n_flight < credit && p->in_flight < window) {
-        /* A batch of about what the window still allows once compressed,
-         * by the compression measured so far: on a thin link small
-         * batches compress badly, so they are sized to fill the room. */
-        size_t room = window - p->in_flight;
-        double ratio = p->o.no_compress ? 1.0
-                       : p->zratio > 1.0 ? p->zratio
-                                         : 2.0;
-        size_t max_raw = (size_t)((double)room * ratio);
-        if (max_raw < 2048)
-            max_raw = 2048;
-        if (max_raw > SYNC_BATCH_MAX_RAW)
-            max_raw = SYNC_BATCH_MAX_RAW;
-        s_build_t b = {.p = p, .max_raw = max_raw};
-        uint64_t last = p->sent;
-        rc = event_log_changes(p->log, p->sent, SYNC_BATCH_MAX_EVENTS,
-                               s_filter, &b, s_add, &b, &last);
-        if (rc || last == p->sent) {
-            free(b.buf);
-            return rc;
-        }
-        size_t flen = 0;
-        rc = s_send_batch(p, &b, p->sent, last, now, &flen);
-        free(b.buf);
-        if (rc)
-            return rc;
-        p->flight[p->n_flight++] = (s_flight_t){last, flen, now};
-        p->in_flight += flen;
-        p->sent = last;
-    }
-    return 0;
 }
 
 int sync_peer_tick(sync_peer_t *p, uint64_t now)
@@ -883,11 +610,11 @@ int sync_peer_tick(sync_peer_t *p, uint64_t now)
         sync_peer_reset(p);
         return p->o.role == SYNC_AGENT ? sync_peer_start(p, now) : 0;
     }
-    s_urgent_expire(p, now);
+    sync_urgent_expire(p, now);
     /* Nothing acked for a long while with batches out: they were lost with
      * a broken connection. Send the feed again from what is acked. */
     if (p->n_flight > 0 && now - p->flight[0].sent_at >= p->o.timeout_ms) {
-        s_clear_flight(p);
+        sync_clear_flight(p);
         p->n_urgent = 0;
         p->urgent_scan = p->acked;
     }
@@ -898,7 +625,7 @@ int sync_peer_tick(sync_peer_t *p, uint64_t now)
         ping.sent_at = now;
         f.msg_case = XY__FRAME__MSG_PING;
         f.ping = &ping;
-        int rc = s_send(p, &f, now);
+        int rc = sync_send_frame(p, &f, now);
         if (rc)
             return rc;
     }
