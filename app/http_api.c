@@ -8,6 +8,9 @@
 #include "common/xy_error.h"
 #include "common/xy_mem.h"
 #include "core/http.h"
+#include "domain/assessment.h"
+#include "domain/followup.h"
+#include "domain/followup_model.h"
 #include "domain/incident.h"
 #include "domain/person.h"
 #include "domain/red_flag.h"
@@ -17,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #define S_POLL_MS 250     /* how often the log is checked for growth */
 #define S_VULN_TEXT 512   /* longest vulnerability list, joined */
@@ -230,6 +234,72 @@ static void s_get_instruments(void *arg, const http_request_t *req,
                            items));
     }
     resp->json = arr;
+}
+
+/* ------------------------------------------------------------ incident */
+
+typedef struct s_incident_read {
+    const domain_model_t *m;
+    domain_id_t incident;
+    bool report;   /* the follow-up report, else the latest assessment */
+    json_t *out;
+} s_incident_read_t;
+
+static int s_incident_cb(view_txn_t *vt, void *arg)
+{
+    s_incident_read_t *r = arg;
+    if (r->report) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        uint64_t now = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec /
+                                                        1000000;
+        r->out = followup_report(vt, r->m, &r->incident, now,
+                                 FOLLOWUP_GRACE_DEFAULT_MS);
+        return r->out ? 0 : XY_ECORRUPT;
+    }
+    assessment_t *a = NULL;
+    int rc = assessment_latest(vt, r->m, &r->incident, &a);
+    if (rc)
+        return rc;
+    r->out = assessment_json(a, 0);
+    assessment_destroy(&a);
+    return r->out ? 0 : XY_ENOMEM;
+}
+
+/* GET ...?incident=ID: the incident's latest assessment or its report. */
+static void s_get_incident_view(app_http_t *h, const http_request_t *req,
+                                http_response_t *resp, bool report)
+{
+    char v[64];
+    const char *id = http_query_get(req, "incident", v, sizeof v);
+    s_incident_read_t r = {app_model(h->app), {{0}}, report, NULL};
+    if (!id || domain_id_parse(&r.incident, id)) {
+        s_error(resp, 400, XY_EINVAL, "incident",
+                "?incident= needs an incident id of 32 hex digits");
+        return;
+    }
+    int rc = event_log_view_read(node_log(app_node(h->app)), s_incident_cb,
+                                 &r);
+    if (rc) {
+        json_decref(r.out);
+        s_error(resp, s_status_of(rc), rc, "incident",
+                rc == XY_ENOENT ? "no assessment held for this incident"
+                                : xy_strerror(rc));
+        return;
+    }
+    resp->json = r.out;
+}
+
+static void s_get_assessment(void *arg, const http_request_t *req,
+                             http_response_t *resp)
+{
+    s_get_incident_view(arg, req, resp, false);
+}
+
+static void s_get_report(void *arg, const http_request_t *req,
+                         http_response_t *resp)
+{
+    s_get_incident_view(arg, req, resp, true);
 }
 
 /* ------------------------------------------------------------ persons */
@@ -496,6 +566,8 @@ static const http_route_t s_routes_coordinator[] = {
     {"GET", "/api/counts", s_get_counts},
     {"GET", "/api/flags", s_get_flags},
     {"GET", "/api/instruments", s_get_instruments},
+    {"GET", "/api/assessment", s_get_assessment},
+    {"GET", "/api/report", s_get_report},
     {"POST", "/api/flags/", s_post_ack},
     {"POST", "/api/persons", s_post_person},
     {NULL, NULL, NULL},
@@ -508,6 +580,8 @@ static const http_route_t s_routes_agent[] = {
     {"GET", "/api/counts", s_get_counts},
     {"GET", "/api/flags", s_get_flags},
     {"GET", "/api/instruments", s_get_instruments},
+    {"GET", "/api/assessment", s_get_assessment},
+    {"GET", "/api/report", s_get_report},
     {"POST", "/api/flags/", s_post_ack},
     {"POST", "/api/persons", s_post_person},
     {"POST", "/api/triage", s_post_triage},
