@@ -165,6 +165,8 @@ int app_cmd_encounter(app_t *app, int argc, char **argv);
 int app_cmd_refer(app_t *app, int argc, char **argv);
 int app_cmd_referral(app_t *app, int argc, char **argv);
 int app_cmd_dedupe(app_t *app, int argc, char **argv);
+/* PFIF 1.4 export and PFIF 1.1-1.4 import of persons (app/pfif_cmd.c). */
+int app_cmd_pfif(app_t *app, int argc, char **argv);
 bool app_list_people_handles(const char *what);
 int app_list_people(app_t *app, int argc, char **argv);
 

@@ -10,6 +10,8 @@ const config_key_t app_common_schema[] = {
     {"sync_ping_ms", CONFIG_INT, "5000", "ping an idle peer this often"},
     {"sync_tick_ms", CONFIG_INT, "200", "sync timer period"},
     {"web_root", CONFIG_STRING, XY_WEB_ROOT, "the built web UI (web/dist)"},
+    {"pfif_domain", CONFIG_STRING, "xinyuan.local",
+     "domain of exported PFIF person_record_ids (domain/person-id)"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -71,5 +73,9 @@ const app_command_t app_common_commands[] = {
     {"dedupe", app_cmd_dedupe, APP_NODE_SHARED,
      "[--threshold X --passphrase-file F]",
      "propose pairs of registrations of one person for linking"},
+    {"pfif", app_cmd_pfif, APP_NODE_SHARED,
+     "export --incident ID [--out FILE] | import FILE --incident ID "
+     "--site-default S [--skip-bad --age-band-default N --exercise]",
+     "exchange persons with family-reunification systems (PFIF)"},
     {NULL, NULL, 0, NULL, NULL},
 };

@@ -171,6 +171,8 @@ static int s_each_entry(const void *key, size_t klen, const void *val,
     if (!pr)
         return XY_ECORRUPT;
     person_view_t v = {.exercise = p[0] != 0, .reg = pr, .place = pr->place};
+    for (int i = 0; i < 8; i++)
+        v.hlc = v.hlc << 8 | ((const uint8_t *)val)[i];
     memcpy(v.id.b, key, DOMAIN_ID_LEN);
     memcpy(v.incident.b, p + 1, DOMAIN_ID_LEN);
     /* The current place is the place register's winner, which a later

@@ -62,6 +62,7 @@ typedef struct person_view {
     domain_id_t id;                   /* the person */
     domain_id_t incident;             /* their incident */
     bool exercise;                    /* drill data */
+    uint64_t hlc;                     /* HLC of the registration held */
     const Xy__PersonRegistered *reg;  /* the registration held */
     const Xy__Place *place;           /* the current place (may be NULL) */
     const personal_data_t *pd;        /* opened personal data, or NULL */
