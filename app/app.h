@@ -105,6 +105,10 @@ int app_cmd_run(app_t *app, int argc, char **argv);
 int app_cmd_incident(app_t *app, int argc, char **argv);
 int app_cmd_person(app_t *app, int argc, char **argv);
 int app_cmd_triage(app_t *app, int argc, char **argv);
+
+/* How long a red flag may stay unacknowledged before it escalates, from
+ * the configuration (flag_ack_timeout_min), in ms. */
+uint64_t app_flag_timeout_ms(app_t *app);
 int app_cmd_flag(app_t *app, int argc, char **argv);
 
 /* Triage shared by the command line and the HTTP API (app/triage_cmd.c).

@@ -179,7 +179,10 @@ static void s_print_table(const char *what, json_t *arr)
             printf("%-32s  %-32s  %-20s  %s%s\n",
                    json_string_value(json_object_get(o, "id")),
                    json_string_value(json_object_get(o, "person")),
-                   by ? by : "** OPEN **",
+                   by ? by
+                   : json_is_true(json_object_get(o, "overdue"))
+                       ? "** OVERDUE **"
+                       : "** OPEN **",
                    json_is_true(json_object_get(o, "exercise")) ? "[EXERCISE] "
                                                                 : "",
                    json_string_value(json_object_get(o, "reason")));
@@ -202,6 +205,67 @@ static void s_print_table(const char *what, json_t *arr)
     printf("(%zu)\n", json_array_size(arr));
 }
 
+uint64_t app_flag_timeout_ms(app_t *app)
+{
+    int64_t min = config_int(node_config(app_node(app)),
+                             "flag_ack_timeout_min");
+    return (uint64_t)(min < 0 ? 0 : min) * 60 * 1000;
+}
+
+/* `list flags [--open] [--overdue] [--timeout-min N]`: the red flags,
+ * open ones marked overdue once unacknowledged for the timeout (the
+ * configured flag_ack_timeout_min by default). */
+enum { LF_OPEN, LF_OVERDUE, LF_TIMEOUT, LF_N };
+
+static int s_list_flags(app_t *app, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"open", no_argument, NULL, LF_OPEN},
+        {"overdue", no_argument, NULL, LF_OVERDUE},
+        {"timeout-min", required_argument, NULL, LF_TIMEOUT},
+        {NULL, 0, NULL, 0},
+    };
+    const char *v[LF_N] = {0};
+    int rc = app_parse_opts(app, argc, argv, opts, v);
+    if (rc)
+        return rc;
+    uint64_t timeout = app_flag_timeout_ms(app);
+    if (v[LF_TIMEOUT]) {
+        char *end = NULL;
+        long min = strtol(v[LF_TIMEOUT], &end, 10);
+        if (!end || *end || min < 0 || min > 7 * 24 * 60)
+            return app_fail(app, APP_EXIT_USAGE, "list flags: --timeout-min "
+                            "'%s' is not a number of minutes (0..10080)",
+                            v[LF_TIMEOUT]);
+        timeout = (uint64_t)min * 60 * 1000;
+    }
+    s_list_args_t a = {app_model(app), "flags", NULL};
+    rc = event_log_view_read(node_log(app_node(app)), s_list_read, &a);
+    if (rc)
+        return app_fail(app, APP_EXIT_FAIL, "list flags: %s",
+                        xy_strerror(rc));
+    red_flag_mark_overdue(a.out, s_now_ms(), timeout);
+    json_t *keep = json_array(), *o;
+    size_t i;
+    json_array_foreach(a.out, i, o)
+    {
+        bool open = !json_is_string(json_object_get(o, "acknowledged_by"));
+        bool overdue = json_is_true(json_object_get(o, "overdue"));
+        if ((v[LF_OPEN] && !open) || (v[LF_OVERDUE] && !overdue))
+            continue;
+        json_array_append(keep, o);
+    }
+    json_decref(a.out);
+    if (app_json(app)) {
+        json_dumpf(keep, stdout, JSON_INDENT(2));
+        putchar('\n');
+    } else {
+        s_print_table("flags", keep);
+    }
+    json_decref(keep);
+    return 0;
+}
+
 int app_cmd_list(app_t *app, int argc, char **argv)
 {
     if (argc >= 2 && app_list_people_handles(argv[1]))
@@ -210,6 +274,8 @@ int app_cmd_list(app_t *app, int argc, char **argv)
         return app_list_followup(app, argc, argv);
     if (argc >= 2 && app_list_dispatch_handles(argv[1]))
         return app_list_dispatch(app, argc, argv);
+    if (argc >= 2 && strcmp(argv[1], "flags") == 0 && argc > 2)
+        return s_list_flags(app, argc - 1, argv + 1);
     static const char *const what[] = {"incidents", "persons", "sites",
                                        "flags", "levels"};
     bool known = false;

@@ -111,6 +111,7 @@ typedef struct s_read {
     const domain_model_t *m;
     enum s_listing what;
     json_t *out;
+    uint64_t flag_timeout_ms; /* when an open flag is overdue */
 } s_read_t;
 
 static int s_read_cb(view_txn_t *vt, void *arg)
@@ -132,6 +133,14 @@ static int s_read_cb(view_txn_t *vt, void *arg)
     case L_FLAGS:
     case L_FLAGS_OPEN:
         r->out = red_flag_list(vt, r->m, r->what == L_FLAGS_OPEN);
+        if (r->out) {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            red_flag_mark_overdue(r->out,
+                                  (uint64_t)ts.tv_sec * 1000 +
+                                      (uint64_t)ts.tv_nsec / 1000000,
+                                  r->flag_timeout_ms);
+        }
         break;
     }
     return r->out ? 0 : XY_ECORRUPT;
@@ -142,7 +151,8 @@ static int s_read_cb(view_txn_t *vt, void *arg)
 static json_t *s_listing(app_http_t *h, enum s_listing what,
                          http_response_t *resp)
 {
-    s_read_t r = {app_model(h->app), what, NULL};
+    s_read_t r = {app_model(h->app), what, NULL,
+                  app_flag_timeout_ms(h->app)};
     int rc = event_log_view_read(node_log(app_node(h->app)), s_read_cb, &r);
     if (rc) {
         json_decref(r.out);

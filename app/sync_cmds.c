@@ -8,12 +8,14 @@
 #include "core/enroll.h"
 #include "core/sync_net.h"
 #include "domain/ids.h"
+#include "domain/red_flag.h"
 #include "domain/sync_policy.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define S_BUNDLE_MAX (16 * 1024)
@@ -273,6 +275,7 @@ static void s_tuning(app_t *app, sync_net_opts_t *o)
 typedef struct s_coord {
     sync_server_t *server;
     sync_policy_t policy;
+    size_t overdue_said;   /* overdue red flags last announced */
 } s_coord_t;
 
 int app_serve_coordinator(app_t *app, runloop_t *rl)
@@ -326,6 +329,35 @@ static json_t *s_stats_json(const sync_stats_t *st)
                      "last_error", st->last_error);
 }
 
+typedef struct s_flags_read {
+    const domain_model_t *m;
+    json_t *out;
+} s_flags_read_t;
+
+static int s_read_flags(view_txn_t *vt, void *arg)
+{
+    s_flags_read_t *r = arg;
+    r->out = red_flag_list(vt, r->m, true);
+    return r->out ? 0 : XY_ECORRUPT;
+}
+
+/* Open red flags and how many of them are past the timeout. */
+static size_t s_flags_overdue(app_t *app, size_t *open)
+{
+    s_flags_read_t r = {app_model(app), NULL};
+    *open = 0;
+    if (event_log_view_read(node_log(app_node(app)), s_read_flags, &r))
+        return 0;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t now = (uint64_t)ts.tv_sec * 1000 +
+                   (uint64_t)ts.tv_nsec / 1000000;
+    *open = json_array_size(r.out);
+    size_t n = red_flag_mark_overdue(r.out, now, app_flag_timeout_ms(app));
+    json_decref(r.out);
+    return n;
+}
+
 json_t *app_status_coordinator(app_t *app)
 {
     s_coord_t *c = app_served(app);
@@ -346,11 +378,23 @@ json_t *app_status_coordinator(app_t *app)
         enroll_list_free(&l);
     }
     event_log_t *log = node_log(app_node(app));
-    return json_pack("{s:I, s:I, s:o}", "sessions",
+    size_t open = 0, overdue = s_flags_overdue(app, &open);
+    /* Escalation: each time more red flags have waited past the timeout,
+     * the daemon says so on its log, and the count stays in its status
+     * (and the dashboard) until someone acknowledges them. */
+    if (overdue > c->overdue_said)
+        printf("ESCALATION: %zu red flag(s) unacknowledged for more than %llu "
+               "min (list flags --overdue)\n",
+               overdue,
+               (unsigned long long)(app_flag_timeout_ms(app) / 60000));
+    fflush(stdout);
+    c->overdue_said = overdue;
+    return json_pack("{s:I, s:I, s:o, s:I, s:I}", "sessions",
                      (json_int_t)sync_server_sessions(c->server),
                      "last_position",
                      (json_int_t)event_log_last_position(log), "agents",
-                     agents);
+                     agents, "flags_open", (json_int_t)open, "flags_overdue",
+                     (json_int_t)overdue);
 }
 
 typedef struct s_agent {

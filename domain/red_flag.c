@@ -123,3 +123,23 @@ int red_flag_find(view_txn_t *vt, const domain_model_t *m,
     memcpy(incident->b, (const uint8_t *)v + 1, DOMAIN_ID_LEN);
     return 0;
 }
+
+size_t red_flag_mark_overdue(json_t *flags, uint64_t now_ms,
+                             uint64_t timeout_ms)
+{
+    size_t i, n = 0;
+    json_t *o;
+    json_array_foreach(flags, i, o)
+    {
+        if (json_is_string(json_object_get(o, "acknowledged_by")))
+            continue;
+        uint64_t raised =
+            (uint64_t)json_integer_value(json_object_get(o, "raised_at"));
+        uint64_t waiting = now_ms > raised ? now_ms - raised : 0;
+        bool overdue = waiting >= timeout_ms;
+        json_object_set_new(o, "waiting_ms", json_integer((json_int_t)waiting));
+        json_object_set_new(o, "overdue", json_boolean(overdue));
+        n += overdue;
+    }
+    return n;
+}

@@ -275,6 +275,18 @@ Test(cli, triage_raises_a_red_flag_that_a_named_person_acknowledges)
     flag[32] = '\0';
     s_run(&r, XY_AGENT_BIN, "-d", data, "list", "flags", NULL);
     cr_assert_not_null(strstr(r.out, "** OPEN **"), "%s", r.out);
+    /* Escalation: past the timeout an open flag is overdue. */
+    s_run(&r, XY_AGENT_BIN, "-d", data, "list", "flags", "--overdue",
+          "--timeout-min", "60", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_not_null(strstr(r.out, "(0)"), "not yet overdue: %s", r.out);
+    s_run(&r, XY_AGENT_BIN, "-d", data, "list", "flags", "--overdue",
+          "--timeout-min", "0", NULL);
+    cr_assert_not_null(strstr(r.out, "** OVERDUE **"), "%s", r.out);
+    cr_assert_not_null(strstr(r.out, flag), "%s", r.out);
+    s_run(&r, XY_AGENT_BIN, "-d", data, "list", "flags", "--timeout-min",
+          "soon", NULL);
+    cr_assert_eq(r.status, 2, "%s", r.err);
     s_run(&r, XY_AGENT_BIN, "-d", data, "flag", "ack", flag, NULL);
     cr_assert_eq(r.status, 2, "a name is required");
     s_run(&r, XY_AGENT_BIN, "-d", data, "flag", "ack", flag, "--by",
@@ -283,4 +295,7 @@ Test(cli, triage_raises_a_red_flag_that_a_named_person_acknowledges)
     s_run(&r, XY_AGENT_BIN, "-d", data, "list", "flags", NULL);
     cr_assert_null(strstr(r.out, "** OPEN **"), "%s", r.out);
     cr_assert_not_null(strstr(r.out, "Dr Wang"), "%s", r.out);
+    s_run(&r, XY_AGENT_BIN, "-d", data, "list", "flags", "--overdue",
+          "--timeout-min", "0", NULL);
+    cr_assert_not_null(strstr(r.out, "(0)"), "acknowledged: %s", r.out);
 }

@@ -172,3 +172,23 @@ Test(triage_record, acknowledgement_needs_a_name)
                  XY_EINVAL);
     cr_assert_str_eq(err.field, "by");
 }
+
+Test(triage_record, open_flags_past_the_timeout_are_overdue)
+{
+    json_t *flags = json_pack(
+        "[{s:s, s:I}, {s:s, s:I}, {s:s, s:I, s:s}]", "id", "a", "raised_at",
+        (json_int_t)1000, "id", "b", "raised_at", (json_int_t)9000, "id", "c",
+        "raised_at", (json_int_t)1000, "acknowledged_by", "Dr Li");
+    cr_assert_eq(red_flag_mark_overdue(flags, 10000, 5000), 1);
+    cr_assert(json_is_true(json_object_get(json_array_get(flags, 0),
+                                           "overdue")));
+    cr_assert(json_is_false(json_object_get(json_array_get(flags, 1),
+                                            "overdue")));
+    cr_assert_eq(json_integer_value(json_object_get(json_array_get(flags, 1),
+                                                    "waiting_ms")),
+                 1000);
+    cr_assert_null(json_object_get(json_array_get(flags, 2), "overdue"),
+                   "an acknowledged flag is never overdue");
+    cr_assert_eq(red_flag_mark_overdue(flags, 20000, 5000), 2);
+    json_decref(flags);
+}
