@@ -33,6 +33,7 @@ export function dashboard(root) {
               · ${esc(t('person'))} ${esc(short(f.person))}
               · ${esc((inc.get(f.incident) || {}).title || short(f.incident))}
               ${f.exercise ? `<span class="tag">${esc(t('exercise'))}</span>` : ''}
+              ${f.overdue ? `<span class="tag overdue" data-testid="overdue">${esc(t('overdue'))}</span>` : ''}
               · ${esc(when(f.raised_at))}</div>
             <div class="reason">${esc(f.reason)}</div>
             <label>${esc(t('ackBy'))} <input name="by" required maxlength="64"></label>
