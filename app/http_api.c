@@ -9,6 +9,8 @@
 #include "common/xy_mem.h"
 #include "core/http.h"
 #include "domain/assessment.h"
+#include "domain/dispatch_model.h"
+#include "domain/team.h"
 #include "domain/followup.h"
 #include "domain/followup_model.h"
 #include "domain/incident.h"
@@ -567,6 +569,109 @@ static void s_post_ack(void *arg, const http_request_t *req,
     json_decref(b);
 }
 
+/* ------------------------------------------------------------ teams */
+
+typedef struct s_teams {
+    const domain_model_t *m;
+    uint64_t now;
+    json_t *out;
+    const domain_id_t *team; /* for the lookup of one team */
+    bool found;              /* it is registered here */
+    bool exercise;           /* it is a drill's */
+} s_teams_t;
+
+static uint64_t s_wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static int s_teams_cb(view_txn_t *vt, void *arg)
+{
+    s_teams_t *t = arg;
+    t->out = dispatch_team_list(vt, t->m, t->now, false);
+    return t->out ? 0 : XY_ECORRUPT;
+}
+
+static void s_get_teams(void *arg, const http_request_t *req,
+                        http_response_t *resp)
+{
+    (void)req;
+    app_http_t *h = arg;
+    s_teams_t t = {app_model(h->app), s_wall_ms(), NULL, NULL, false, false};
+    int rc = event_log_view_read(node_log(app_node(h->app)), s_teams_cb, &t);
+    if (rc) {
+        json_decref(t.out);
+        s_error(resp, 500, rc, "", xy_strerror(rc));
+        return;
+    }
+    resp->json = t.out;
+}
+
+/* Whether the team is registered here, and whether it is a drill's. */
+static int s_team_held_cb(view_txn_t *vt, void *arg)
+{
+    s_teams_t *t = arg;
+    team_t *team = xmalloc(sizeof *team);
+    bool exercise = false;
+    int rc = dispatch_team_get(vt, t->m, t->team, team, &exercise);
+    free(team);
+    t->found = rc == 0;
+    t->exercise = exercise;
+    return rc == XY_ENOENT ? 0 : rc;
+}
+
+/* POST /api/teams/{id}/status {"readiness": "deployed"}. */
+static void s_post_team_status(void *arg, const http_request_t *req,
+                               http_response_t *resp)
+{
+    app_http_t *h = arg;
+    const char *rest = req->path + strlen("/api/teams/");
+    char hex[DOMAIN_ID_HEX];
+    domain_id_t id;
+    if (strlen(rest) != 32 + 7 || strcmp(rest + 32, "/status") != 0) {
+        s_error(resp, 404, XY_ENOENT, "", "say POST /api/teams/{id}/status");
+        return;
+    }
+    memcpy(hex, rest, 32);
+    hex[32] = '\0';
+    if (domain_id_parse(&id, hex)) {
+        s_error(resp, 404, XY_ENOENT, "team", "no such team");
+        return;
+    }
+    json_t *b = s_body(req, resp);
+    if (!b)
+        return;
+    s_teams_t t = {app_model(h->app), s_wall_ms(), NULL, &id, false, false};
+    int rc = event_log_view_read(node_log(app_node(h->app)), s_team_held_cb,
+                                 &t);
+    const char *text = json_string_value(json_object_get(b, "readiness"));
+    int readiness = 0;
+    team_status_event_t e;
+    domain_error_t err;
+    char names[160];
+    if (rc)
+        s_error(resp, 500, rc, "", xy_strerror(rc));
+    else if (!t.found)
+        s_error(resp, 404, XY_ENOENT, "team", "no such team here");
+    else if (!text ||
+             domain_enum_parse(&xy__readiness__descriptor, "READINESS_", text,
+                               &readiness) ||
+             readiness == 0)
+        s_error(resp, 400, XY_EINVAL, "readiness",
+                domain_enum_names(&xy__readiness__descriptor, "READINESS_",
+                                  names, sizeof names));
+    else if ((rc = team_status_build(&e, &id, readiness, t.exercise,
+                                     app_user(h->app), &err)))
+        s_domain_error(resp, &err);
+    else if ((rc = s_write(h->app, &e.ev, NULL)))
+        s_error(resp, 500, rc, "", xy_strerror(rc));
+    else
+        resp->json = json_pack("{s:s, s:s}", "team", hex, "readiness", text);
+    json_decref(b);
+}
+
 /* ------------------------------------------------------------ server */
 
 static const http_route_t s_routes_coordinator[] = {
@@ -578,6 +683,8 @@ static const http_route_t s_routes_coordinator[] = {
     {"GET", "/api/instruments", s_get_instruments},
     {"GET", "/api/assessment", s_get_assessment},
     {"GET", "/api/report", s_get_report},
+    {"GET", "/api/teams", s_get_teams},
+    {"POST", "/api/teams/", s_post_team_status},
     {"POST", "/api/flags/", s_post_ack},
     {"POST", "/api/persons", s_post_person},
     {NULL, NULL, NULL},
@@ -592,6 +699,8 @@ static const http_route_t s_routes_agent[] = {
     {"GET", "/api/instruments", s_get_instruments},
     {"GET", "/api/assessment", s_get_assessment},
     {"GET", "/api/report", s_get_report},
+    {"GET", "/api/teams", s_get_teams},
+    {"POST", "/api/teams/", s_post_team_status},
     {"POST", "/api/flags/", s_post_ack},
     {"POST", "/api/persons", s_post_person},
     {"POST", "/api/triage", s_post_triage},

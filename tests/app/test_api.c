@@ -73,19 +73,22 @@ static void teardown(void)
 
 TestSuite(api, .init = setup, .fini = teardown, .timeout = 120);
 
-/* GET path from the daemon; returns the status, body in out. */
-static int s_get(const char *path, char *out, size_t cap)
+/* Sends method path (with a JSON body when not NULL) to the daemon;
+ * returns the status, response in out. */
+static int s_http(const char *method, const char *path, const char *body,
+                  char *out, size_t cap)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = {.sin_family = AF_INET,
                             .sin_port = htons((uint16_t)http_port),
                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
-    char req[512];
+    char req[2048];
     int n = snprintf(req, sizeof req,
-                     "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                     "Connection: close\r\n\r\n",
-                     path);
+                     "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     "Content-Type: application/json\r\n"
+                     "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+                     method, path, body ? strlen(body) : 0, body ? body : "");
     cr_assert_eq(write(fd, req, (size_t)n), n);
     size_t used = 0;
     ssize_t k;
@@ -96,6 +99,11 @@ static int s_get(const char *path, char *out, size_t cap)
     int status = 0;
     cr_assert_eq(sscanf(out, "HTTP/1.%*d %d", &status), 1, "%s", out);
     return status;
+}
+
+static int s_get(const char *path, char *out, size_t cap)
+{
+    return s_http("GET", path, NULL, out, cap);
 }
 
 /* Starts the daemon and waits (bounded) until its API answers. */
@@ -185,4 +193,46 @@ Test(api, bad_or_unknown_incident_is_a_clear_error)
                  404, "%s", body);
     cr_assert_eq(s_get("/api/assessment", body, sizeof body), 400, "%s",
                  body);
+}
+
+Test(api, teams_are_listed_and_their_readiness_set)
+{
+    xy_test_out_t r;
+    s_run(&r, "init", NULL);
+    char ep[64];
+    http_port = s_free_port();
+    snprintf(ep, sizeof ep, "127.0.0.1:%u", http_port);
+    s_config("http", ep);
+    snprintf(ep, sizeof ep, "tcp://127.0.0.1:%u", s_free_port());
+    s_config("listen", ep);
+    snprintf(ep, sizeof ep, "tcp://127.0.0.1:%u", s_free_port());
+    s_config("publish", ep);
+    s_run(&r, "--json", "team", "add", "--name", "Sichuan team 1", "--level",
+          "province", "--lat", "30.6", "--lon", "104.06", "--member",
+          "Wang:psychiatrist", "--member", "Li:counselor", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char team[64];
+    snprintf(team, sizeof team, "%s", xy_test_json_field(r.out, "id"));
+    s_start();
+    static char body[65536];
+    cr_assert_eq(s_get("/api/teams", body, sizeof body), 200, "%s", body);
+    cr_assert_not_null(strstr(body, team), "%s", body);
+    cr_assert_not_null(strstr(body, "Sichuan team 1"), "%s", body);
+    char path[128];
+    snprintf(path, sizeof path, "/api/teams/%s/status", team);
+    cr_assert_eq(s_http("POST", path, "{\"readiness\": \"en_route\"}", body,
+                        sizeof body),
+                 200, "%s", body);
+    cr_assert_eq(s_get("/api/teams", body, sizeof body), 200);
+    cr_assert_not_null(strstr(body, "en_route"), "%s", body);
+    cr_assert_eq(s_http("POST", path, "{\"readiness\": \"asleep\"}", body,
+                        sizeof body),
+                 400, "%s", body);
+    cr_assert_eq(s_http("POST",
+                        "/api/teams/00000000000000000000000000000000/status",
+                        "{\"readiness\": \"deployed\"}", body, sizeof body),
+                 404, "%s", body);
+    s_run(&r, "list", "teams", NULL);
+    cr_assert_not_null(strstr(r.out, "en_route"), "the CLI sees it: %s",
+                       r.out);
 }
