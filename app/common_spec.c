@@ -12,6 +12,8 @@ const config_key_t app_common_schema[] = {
     {"web_root", CONFIG_STRING, XY_WEB_ROOT, "the built web UI (web/dist)"},
     {"flag_ack_timeout_min", CONFIG_INT, "15",
      "minutes a red flag may stay unacknowledged before it escalates"},
+    {"order_ack_timeout_min", CONFIG_INT, "15",
+     "minutes an order may stay unacknowledged before it escalates"},
     {"pfif_domain", CONFIG_STRING, "xinyuan.local",
      "domain of exported PFIF person_record_ids (domain/person-id)"},
     {NULL, 0, NULL, NULL},

@@ -19,7 +19,6 @@
 #include <time.h>
 
 #define S_PLAN_MAX (4u << 20) /* bytes of a plan or zones file */
-#define S_ACK_TIMEOUT_MS 900000 /* default: 15 minutes */
 
 static uint64_t s_now_ms(void)
 {
@@ -448,6 +447,14 @@ bool app_list_dispatch_handles(const char *what)
 
 enum { L_OVERDUE = 1, L_TIMEOUT, L_TEAM, L_N };
 
+/* The configured time an order may wait for its acknowledgement. */
+static uint64_t s_ack_timeout_ms(app_t *app)
+{
+    int64_t min = config_int(node_config(app_node(app)),
+                             "order_ack_timeout_min");
+    return (uint64_t)(min < 0 ? 0 : min) * 60 * 1000;
+}
+
 /* `list teams|relief|orders [--overdue [--timeout-min N]] [--team ID]`,
  * and the agent's `orders [--team ID]`. */
 int app_list_dispatch(app_t *app, int argc, char **argv)
@@ -466,7 +473,8 @@ int app_list_dispatch(app_t *app, int argc, char **argv)
         return rc;
     domain_id_t team;
     s_list_t l = {app_model(app), orders_cmd ? "orders" : argv[1], NULL,
-                  v[L_OVERDUE] != NULL, S_ACK_TIMEOUT_MS, s_now_ms(), NULL};
+                  v[L_OVERDUE] != NULL, s_ack_timeout_ms(app), s_now_ms(),
+                  NULL};
     if (v[L_TEAM] && domain_id_parse(&team, v[L_TEAM]))
         return app_fail(app, APP_EXIT_USAGE, "orders: --team needs a team id "
                         "of 32 hex digits");

@@ -8,6 +8,7 @@
 #include "core/enroll.h"
 #include "core/sync_net.h"
 #include "domain/ids.h"
+#include "domain/dispatch_model.h"
 #include "domain/red_flag.h"
 #include "domain/sync_policy.h"
 
@@ -276,6 +277,7 @@ typedef struct s_coord {
     sync_server_t *server;
     sync_policy_t policy;
     size_t overdue_said;   /* overdue red flags last announced */
+    size_t orders_said;    /* overdue orders last announced */
 } s_coord_t;
 
 int app_serve_coordinator(app_t *app, runloop_t *rl)
@@ -332,7 +334,34 @@ static json_t *s_stats_json(const sync_stats_t *st)
 typedef struct s_flags_read {
     const domain_model_t *m;
     json_t *out;
+    uint64_t now;          /* for the orders */
+    uint64_t timeout;      /* for the orders */
 } s_flags_read_t;
+
+static int s_read_orders(view_txn_t *vt, void *arg)
+{
+    s_flags_read_t *r = arg;
+    r->out = dispatch_overdue(vt, r->m, r->now, r->timeout);
+    return r->out ? 0 : XY_ECORRUPT;
+}
+
+/* Orders not acknowledged within order_ack_timeout_min. */
+static size_t s_orders_overdue(app_t *app)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    int64_t min = config_int(node_config(app_node(app)),
+                             "order_ack_timeout_min");
+    s_flags_read_t r = {app_model(app), NULL,
+                        (uint64_t)ts.tv_sec * 1000 +
+                            (uint64_t)ts.tv_nsec / 1000000,
+                        (uint64_t)(min < 0 ? 0 : min) * 60 * 1000};
+    if (event_log_view_read(node_log(app_node(app)), s_read_orders, &r))
+        return 0;
+    size_t n = json_array_size(r.out);
+    json_decref(r.out);
+    return n;
+}
 
 static int s_read_flags(view_txn_t *vt, void *arg)
 {
@@ -344,7 +373,7 @@ static int s_read_flags(view_txn_t *vt, void *arg)
 /* Open red flags and how many of them are past the timeout. */
 static size_t s_flags_overdue(app_t *app, size_t *open)
 {
-    s_flags_read_t r = {app_model(app), NULL};
+    s_flags_read_t r = {app_model(app), NULL, 0, 0};
     *open = 0;
     if (event_log_view_read(node_log(app_node(app)), s_read_flags, &r))
         return 0;
@@ -387,14 +416,21 @@ json_t *app_status_coordinator(app_t *app)
                "min (list flags --overdue)\n",
                overdue,
                (unsigned long long)(app_flag_timeout_ms(app) / 60000));
-    fflush(stdout);
     c->overdue_said = overdue;
-    return json_pack("{s:I, s:I, s:o, s:I, s:I}", "sessions",
+    size_t orders = s_orders_overdue(app);
+    if (orders > c->orders_said)
+        printf("ESCALATION: %zu deployment order(s) not acknowledged in time "
+               "(list orders --overdue)\n",
+               orders);
+    fflush(stdout);
+    c->orders_said = orders;
+    return json_pack("{s:I, s:I, s:o, s:I, s:I, s:I}", "sessions",
                      (json_int_t)sync_server_sessions(c->server),
                      "last_position",
                      (json_int_t)event_log_last_position(log), "agents",
                      agents, "flags_open", (json_int_t)open, "flags_overdue",
-                     (json_int_t)overdue);
+                     (json_int_t)overdue, "orders_overdue",
+                     (json_int_t)orders);
 }
 
 typedef struct s_agent {
