@@ -524,23 +524,40 @@ static int s_find_flag(view_txn_t *vt, void *arg)
 }
 
 /* POST /api/flags/{id}/ack */
+/* Reads the id of a path prefix + 32 hex digits + suffix ("/api/flags/"
+ * ID "/ack") into id and hex. On a mismatch answers 404 naming what the
+ * route expects and returns XY_ENOENT. */
+static int s_path_id(const http_request_t *req, const char *prefix,
+                     const char *suffix, const char *what, domain_id_t *id,
+                     char hex[DOMAIN_ID_HEX], http_response_t *resp)
+{
+    const char *rest = req->path + strlen(prefix);
+    size_t sl = strlen(suffix);
+    if (strlen(rest) != 32 + sl || strcmp(rest + 32, suffix) != 0) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "say POST %s{id}%s", prefix, suffix);
+        s_error(resp, 404, XY_ENOENT, "", msg);
+        return XY_ENOENT;
+    }
+    memcpy(hex, rest, 32);
+    hex[32] = '\0';
+    if (domain_id_parse(id, hex)) {
+        char msg[64];
+        snprintf(msg, sizeof msg, "no such %s", what);
+        s_error(resp, 404, XY_ENOENT, what, msg);
+        return XY_ENOENT;
+    }
+    return 0;
+}
+
 static void s_post_ack(void *arg, const http_request_t *req,
                        http_response_t *resp)
 {
     app_http_t *h = arg;
-    const char *rest = req->path + strlen("/api/flags/");
     char hex[DOMAIN_ID_HEX];
     domain_id_t fid;
-    if (strlen(rest) != 32 + 4 || strcmp(rest + 32, "/ack") != 0) {
-        s_error(resp, 404, XY_ENOENT, "", "say POST /api/flags/{id}/ack");
+    if (s_path_id(req, "/api/flags/", "/ack", "flag", &fid, hex, resp))
         return;
-    }
-    memcpy(hex, rest, 32);
-    hex[32] = '\0';
-    if (domain_id_parse(&fid, hex)) {
-        s_error(resp, 404, XY_ENOENT, "flag", "no such red flag");
-        return;
-    }
     json_t *b = s_body(req, resp);
     if (!b)
         return;
@@ -627,19 +644,10 @@ static void s_post_team_status(void *arg, const http_request_t *req,
                                http_response_t *resp)
 {
     app_http_t *h = arg;
-    const char *rest = req->path + strlen("/api/teams/");
     char hex[DOMAIN_ID_HEX];
     domain_id_t id;
-    if (strlen(rest) != 32 + 7 || strcmp(rest + 32, "/status") != 0) {
-        s_error(resp, 404, XY_ENOENT, "", "say POST /api/teams/{id}/status");
+    if (s_path_id(req, "/api/teams/", "/status", "team", &id, hex, resp))
         return;
-    }
-    memcpy(hex, rest, 32);
-    hex[32] = '\0';
-    if (domain_id_parse(&id, hex)) {
-        s_error(resp, 404, XY_ENOENT, "team", "no such team");
-        return;
-    }
     json_t *b = s_body(req, resp);
     if (!b)
         return;

@@ -6,6 +6,7 @@
  */
 #include "core/identity.h"
 #include "common/xy_error.h"
+#include "common/xy_file.h"
 #include "common/xy_mem.h"
 
 #include <errno.h>
@@ -21,20 +22,6 @@
 void identity_wipe(node_identity_t *id)
 {
     sodium_memzero(id->secret_key, sizeof id->secret_key);
-}
-
-static int s_write_all(int fd, const char *buf, size_t len)
-{
-    while (len > 0) {
-        ssize_t w = write(fd, buf, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return XY_EIO;
-        buf += w;
-        len -= (size_t)w;
-    }
-    return 0;
 }
 
 int identity_create(const char *path, node_identity_t *out)
@@ -66,7 +53,7 @@ int identity_create(const char *path, node_identity_t *out)
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0)
         goto out;
-    rc = s_write_all(fd, text, (size_t)n);
+    rc = xy_write_all(fd, text, (size_t)n);
     if (!rc && fsync(fd) != 0)
         rc = XY_EIO;
     close(fd);

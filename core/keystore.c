@@ -8,6 +8,7 @@
  * key_id, so a wrapped key cannot be relabelled for another incident. */
 #include "core/keystore.h"
 #include "common/xy_error.h"
+#include "common/xy_file.h"
 #include "common/xy_mem.h"
 
 #include <dirent.h>
@@ -84,20 +85,6 @@ static int s_key_path(char out[S_PATH_MAX], const char *dir,
     return n > 0 && n < S_PATH_MAX ? 0 : XY_EINVAL;
 }
 
-static int s_write_all(int fd, const char *buf, size_t len)
-{
-    while (len > 0) {
-        ssize_t w = write(fd, buf, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return XY_EIO;
-        buf += w;
-        len -= (size_t)w;
-    }
-    return 0;
-}
-
 /* Writes text to path with mode 0600 through a temporary file; link()
  * refuses an existing target, so a key is never replaced. */
 static int s_write_new(const char *path, const char *text, size_t len)
@@ -107,7 +94,7 @@ static int s_write_new(const char *path, const char *text, size_t len)
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0)
         return XY_EIO;
-    int rc = s_write_all(fd, text, len);
+    int rc = xy_write_all(fd, text, len);
     if (!rc && fsync(fd) != 0)
         rc = XY_EIO;
     close(fd);

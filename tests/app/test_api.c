@@ -56,6 +56,22 @@ static void s_config(const char *key, const char *val)
     json_decref(cfg);
 }
 
+/* A coordinator on free loopback ports for HTTP and sync. */
+static void s_init(void)
+{
+    xy_test_out_t r;
+    s_run(&r, "init", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char ep[64];
+    http_port = s_free_port();
+    snprintf(ep, sizeof ep, "127.0.0.1:%u", http_port);
+    s_config("http", ep);
+    snprintf(ep, sizeof ep, "tcp://127.0.0.1:%u", s_free_port());
+    s_config("listen", ep);
+    snprintf(ep, sizeof ep, "tcp://127.0.0.1:%u", s_free_port());
+    s_config("publish", ep);
+}
+
 static void setup(void)
 {
     dir = xy_test_mkdtemp();
@@ -139,16 +155,7 @@ static void s_start(void)
 Test(api, usage_read_the_latest_assessment_and_the_report_of_an_incident)
 {
     xy_test_out_t r;
-    s_run(&r, "init", NULL);
-    cr_assert_eq(r.status, 0, "%s", r.err);
-    char ep[64];
-    http_port = s_free_port();
-    snprintf(ep, sizeof ep, "127.0.0.1:%u", http_port);
-    s_config("http", ep);
-    snprintf(ep, sizeof ep, "tcp://127.0.0.1:%u", s_free_port());
-    s_config("listen", ep);
-    snprintf(ep, sizeof ep, "tcp://127.0.0.1:%u", s_free_port());
-    s_config("publish", ep);
+    s_init();
     s_run(&r, "--json", "assess", "--point", "30.5,103.5", "--radii", "5,10",
           "--hazard", "explosion", "--title", "Blast", "--publish", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
@@ -172,16 +179,7 @@ Test(api, usage_read_the_latest_assessment_and_the_report_of_an_incident)
 
 Test(api, bad_or_unknown_incident_is_a_clear_error)
 {
-    xy_test_out_t r;
-    s_run(&r, "init", NULL);
-    char ep[64];
-    http_port = s_free_port();
-    snprintf(ep, sizeof ep, "127.0.0.1:%u", http_port);
-    s_config("http", ep);
-    snprintf(ep, sizeof ep, "tcp://127.0.0.1:%u", s_free_port());
-    s_config("listen", ep);
-    snprintf(ep, sizeof ep, "tcp://127.0.0.1:%u", s_free_port());
-    s_config("publish", ep);
+    s_init();
     s_start();
     static char body[65536];
     cr_assert_eq(s_get("/api/assessment?incident=nothex", body, sizeof body),
@@ -198,15 +196,7 @@ Test(api, bad_or_unknown_incident_is_a_clear_error)
 Test(api, teams_are_listed_and_their_readiness_set)
 {
     xy_test_out_t r;
-    s_run(&r, "init", NULL);
-    char ep[64];
-    http_port = s_free_port();
-    snprintf(ep, sizeof ep, "127.0.0.1:%u", http_port);
-    s_config("http", ep);
-    snprintf(ep, sizeof ep, "tcp://127.0.0.1:%u", s_free_port());
-    s_config("listen", ep);
-    snprintf(ep, sizeof ep, "tcp://127.0.0.1:%u", s_free_port());
-    s_config("publish", ep);
+    s_init();
     s_run(&r, "--json", "team", "add", "--name", "Sichuan team 1", "--level",
           "province", "--lat", "30.6", "--lon", "104.06", "--member",
           "Wang:psychiatrist", "--member", "Li:counselor", NULL);
