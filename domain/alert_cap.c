@@ -3,6 +3,7 @@
  * XSD, semantic checks, and the mapping of the chosen <info> block into an
  * alert_t. See alert_cap.h and docs/alerts.md. */
 #include "domain/alert_cap.h"
+#include "domain/xml_safe.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -23,9 +24,6 @@
 #define S_XSD_NS "http://www.w3.org/2001/XMLSchema"
 #define S_DSIG_NS "http://www.w3.org/2000/09/xmldsig#"
 
-/* No XML_PARSE_NOENT (entities stay unsubstituted), no XML_PARSE_DTDLOAD,
- * no XML_PARSE_DTDATTR, no XML_PARSE_XINCLUDE, no XML_PARSE_HUGE. */
-#define S_XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA)
 
 struct alert_cap_validator {
     xmlDocPtr doc12;       /* the CAP 1.2 XSD document */
@@ -34,106 +32,33 @@ struct alert_cap_validator {
     xmlSchemaPtr schema11; /* compiled CAP 1.1 schema, or NULL */
 };
 
-/* What the parser callbacks saw: the first error and any DOCTYPE. */
-typedef struct s_xml_state {
-    bool doctype;  /* a DOCTYPE or entity declaration was met */
-    bool failed;   /* an error was recorded below */
-    int line;      /* line of the first error or DOCTYPE */
-    char msg[200]; /* libxml2's message, newline removed */
-} s_xml_state_t;
-
-static void s_record(s_xml_state_t *st, int line, const char *msg)
-{
-    if (st->failed)
-        return;
-    st->failed = true;
-    st->line = line;
-    snprintf(st->msg, sizeof st->msg, "%s", msg ? msg : "unknown error");
-    size_t n = strlen(st->msg);
-    while (n > 0 && (st->msg[n - 1] == '\n' || st->msg[n - 1] == ' '))
-        st->msg[--n] = '\0';
-}
-
-static s_xml_state_t *s_state_of(void *ctx)
-{
-    return ((xmlParserCtxtPtr)ctx)->_private;
-}
-
-/* Stops the parse at the DOCTYPE itself, before its internal subset (and
- * any entity or parameter-entity reference in it) is read. */
-static void s_on_doctype(void *ctx, const xmlChar *name, const xmlChar *pub,
-                         const xmlChar *sys)
-{
-    (void)name, (void)pub, (void)sys;
-    xmlParserCtxtPtr ctxt = ctx;
-    s_xml_state_t *st = s_state_of(ctx);
-    if (!st->doctype) {
-        st->doctype = true;
-        st->line = ctxt->input ? ctxt->input->line : 0;
-    }
-    xmlStopParser(ctxt);
-}
-
-static void s_on_entity_decl(void *ctx, const xmlChar *name, int type,
-                             const xmlChar *pub, const xmlChar *sys,
-                             xmlChar *content)
-{
-    (void)name, (void)type, (void)pub, (void)sys, (void)content;
-    s_on_doctype(ctx, NULL, NULL, NULL);
-}
-
-static void s_on_parse_error(void *ctx, xmlErrorPtr e)
-{
-    if (e->level >= XML_ERR_ERROR)
-        s_record(s_state_of(ctx), e->line, e->message);
-}
-
 static void s_on_schema_error(void *ctx, xmlErrorPtr e)
 {
     if (e->level >= XML_ERR_ERROR)
-        s_record(ctx, e->line, e->message);
+        xml_safe_record(ctx, e->line, e->message);
 }
 
 /* Parses len bytes into *out (owned by the caller, xmlFreeDoc). */
 static int s_xml_read(const char *buf, size_t len, size_t max, xmlDocPtr *out,
                       alert_error_t *err)
 {
-    if (len > max || len > INT_MAX)
+    xml_safe_state_t st;
+    int rc = xml_safe_read(buf, len, max, out, &st);
+    if (rc == XY_ETOOBIG)
         return alert_fail(err, XY_ETOOBIG, 0,
                           "input of %zu bytes is over the maximum of %zu", len,
                           max);
-    xmlInitParser();
-    xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(buf, (int)len);
-    if (!ctxt)
-        return alert_fail(err, XY_EPARSE, 0, "empty input: not XML");
-    s_xml_state_t st = {0};
-    xmlCtxtUseOptions(ctxt, S_XML_OPTIONS);
-    ctxt->_private = &st;
-    ctxt->sax->internalSubset = s_on_doctype;
-    ctxt->sax->entityDecl = s_on_entity_decl;
-    ctxt->sax->serror = s_on_parse_error;
-    xmlParseDocument(ctxt);
-    xmlDocPtr doc = ctxt->myDoc;
-    ctxt->myDoc = NULL;
-    bool ok = ctxt->wellFormed && !st.doctype && doc;
-    xmlFreeParserCtxt(ctxt);
-    if (ok && (doc->intSubset || doc->extSubset))
-        st.doctype = true;
-    if (st.doctype) {
-        xmlFreeDoc(doc);
+    if (rc == XY_EPERM)
         return alert_fail(err, XY_EPERM, st.line,
                           "refused at line %d: document has a DOCTYPE or "
                           "entity declaration; alerts must carry none "
                           "(XXE protection, nothing was resolved)",
                           st.line);
-    }
-    if (!ok) {
-        xmlFreeDoc(doc);
+    if (rc && st.line == 0 && strstr(st.msg, "empty input"))
+        return alert_fail(err, XY_EPARSE, 0, "empty input: not XML");
+    if (rc)
         return alert_fail(err, XY_EPARSE, st.line,
-                          "malformed XML at line %d: %s", st.line,
-                          st.failed ? st.msg : "not well-formed");
-    }
-    *out = doc;
+                          "malformed XML at line %d: %s", st.line, st.msg);
     return 0;
 }
 
@@ -182,7 +107,7 @@ static int s_schema_load(const char *path, xmlDocPtr *doc_out,
     rc = s_xsd_self_contained(xmlDocGetRootElement(doc), path, err);
     if (rc)
         goto out;
-    s_xml_state_t st = {0};
+    xml_safe_state_t st = {0};
     pc = xmlSchemaNewDocParserCtxt(doc);
     xmlSchemaSetParserStructuredErrors(pc, s_on_schema_error, &st);
     *out = xmlSchemaParse(pc);
@@ -258,7 +183,7 @@ static int s_validate(const alert_cap_validator_t *v, xmlDocPtr doc,
         schema = v->schema11;
         s_drop_signatures(xmlDocGetRootElement(doc));
     }
-    s_xml_state_t st = {0};
+    xml_safe_state_t st = {0};
     xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
     xmlSchemaSetValidStructuredErrors(vc, s_on_schema_error, &st);
     int rc = xmlSchemaValidateDoc(vc, doc);

@@ -2,6 +2,7 @@
  * person records checked as a typed registration would be. The export is
  * in pfif_export.c. docs/pfif.md has the mapping tables. */
 #include "domain/pfif.h"
+#include "domain/xml_safe.h"
 
 #include <limits.h>
 #include <stdarg.h>
@@ -19,9 +20,6 @@
 #include "common/xy_mem.h"
 #include "domain/civil_date.h"
 
-/* As domain/alert_cap.c: no XML_PARSE_NOENT (entities stay unsubstituted),
- * no DTD loading or attributes, no XInclude, no XML_PARSE_HUGE. */
-#define S_XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA)
 #define S_AGE_MAX 150       /* largest age accepted in <age> */
 #define S_AGE_NOW_MAX 124   /* oldest age the 120 band holds */
 #define S_FIELD_MAX 4096    /* bytes of one field's text */
@@ -45,87 +43,25 @@ static int s_fail(pfif_error_t *err, int code, int line, const char *element,
     return code;
 }
 
-/* ---- The hardened parse ---------------------------------------------- */
-
-typedef struct s_xml_state {
-    bool doctype;  /* a DOCTYPE or entity declaration was met */
-    bool failed;   /* an error was recorded below */
-    int line;      /* line of the first error or DOCTYPE */
-    char msg[200]; /* libxml2's message, newline removed */
-} s_xml_state_t;
-
-static void s_on_doctype(void *ctx, const xmlChar *name, const xmlChar *pub,
-                         const xmlChar *sys)
-{
-    (void)name, (void)pub, (void)sys;
-    xmlParserCtxtPtr ctxt = ctx;
-    s_xml_state_t *st = ctxt->_private;
-    if (!st->doctype) {
-        st->doctype = true;
-        st->line = ctxt->input ? ctxt->input->line : 0;
-    }
-    /* Stops at the DOCTYPE itself, before its internal subset is read. */
-    xmlStopParser(ctxt);
-}
-
-static void s_on_entity_decl(void *ctx, const xmlChar *name, int type,
-                             const xmlChar *pub, const xmlChar *sys,
-                             xmlChar *content)
-{
-    (void)name, (void)type, (void)pub, (void)sys, (void)content;
-    s_on_doctype(ctx, NULL, NULL, NULL);
-}
-
-static void s_on_error(void *ctx, xmlErrorPtr e)
-{
-    s_xml_state_t *st = ((xmlParserCtxtPtr)ctx)->_private;
-    if (e->level < XML_ERR_ERROR || st->failed)
-        return;
-    st->failed = true;
-    st->line = e->line;
-    snprintf(st->msg, sizeof st->msg, "%s",
-             e->message ? e->message : "unknown error");
-    size_t n = strlen(st->msg);
-    while (n > 0 && (st->msg[n - 1] == '\n' || st->msg[n - 1] == ' '))
-        st->msg[--n] = '\0';
-}
+/* ---- The hardened parse (domain/xml_safe.c) --------------------------- */
 
 static int s_xml_read(const char *buf, size_t len, xmlDocPtr *out,
                       pfif_error_t *err)
 {
-    if (len > PFIF_MAX_BYTES || len > INT_MAX)
+    xml_safe_state_t st;
+    int rc = xml_safe_read(buf, len, PFIF_MAX_BYTES, out, &st);
+    if (rc == XY_ETOOBIG)
         return s_fail(err, XY_ETOOBIG, 0, "pfif", "document of %zu bytes is "
                       "over the maximum of %d", len, PFIF_MAX_BYTES);
-    xmlInitParser();
-    xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(buf, (int)len);
-    if (!ctxt)
-        return s_fail(err, XY_EPARSE, 0, "pfif", "empty input: not XML");
-    s_xml_state_t st = {0};
-    xmlCtxtUseOptions(ctxt, S_XML_OPTIONS);
-    ctxt->_private = &st;
-    ctxt->sax->internalSubset = s_on_doctype;
-    ctxt->sax->entityDecl = s_on_entity_decl;
-    ctxt->sax->serror = s_on_error;
-    xmlParseDocument(ctxt);
-    xmlDocPtr doc = ctxt->myDoc;
-    ctxt->myDoc = NULL;
-    bool ok = ctxt->wellFormed && !st.doctype && doc;
-    xmlFreeParserCtxt(ctxt);
-    if (ok && (doc->intSubset || doc->extSubset))
-        st.doctype = true;
-    if (st.doctype) {
-        xmlFreeDoc(doc);
+    if (rc == XY_EPERM)
         return s_fail(err, XY_EPERM, st.line, "DOCTYPE", "refused at line %d: "
                       "the document has a DOCTYPE or entity declaration; PFIF "
                       "needs none (nothing was resolved)", st.line);
-    }
-    if (!ok) {
-        xmlFreeDoc(doc);
+    if (rc && st.line == 0 && strstr(st.msg, "empty input"))
+        return s_fail(err, XY_EPARSE, 0, "pfif", "empty input: not XML");
+    if (rc)
         return s_fail(err, XY_EPARSE, st.line, "pfif", "malformed XML at "
-                      "line %d: %s", st.line,
-                      st.failed ? st.msg : "not well-formed");
-    }
-    *out = doc;
+                      "line %d: %s", st.line, st.msg);
     return 0;
 }
 
