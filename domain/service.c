@@ -85,8 +85,12 @@ static int s_put_county(service_t *s, size_t i, const char *item,
 static int s_put_lang(service_t *s, size_t i, const char *item,
                       domain_error_t *err)
 {
-    (void)err;
-    snprintf(s->langs[i], sizeof s->langs[i], "%s", item);
+    size_t n = strlen(item);
+    if (n >= sizeof s->langs[i])
+        return domain_fail(err, XY_EINVAL, "languages",
+                           "language '%.40s' is longer than %zu bytes", item,
+                           sizeof s->langs[i] - 1);
+    memcpy(s->langs[i], item, n + 1);
     return 0;
 }
 
