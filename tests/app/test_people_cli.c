@@ -135,7 +135,8 @@ static int s_scan(const char *path, int depth)
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
             continue;
         char sub[2048];
-        snprintf(sub, sizeof sub, "%s/%s", path, de->d_name);
+        int w = snprintf(sub, sizeof sub, "%s/%s", path, de->d_name);
+        cr_assert(w > 0 && (size_t)w < sizeof sub, "path too long: %s", path);
         struct stat st;
         cr_assert_eq(lstat(sub, &st), 0);
         if (S_ISDIR(st.st_mode)) {
