@@ -682,36 +682,22 @@ static void s_post_team_status(void *arg, const http_request_t *req,
 
 /* ------------------------------------------------------------ server */
 
-static const http_route_t s_routes_coordinator[] = {
-    {"GET", "/api/status", s_get_status},
-    {"GET", "/api/incidents", s_get_incidents},
-    {"GET", "/api/persons", s_get_persons},
-    {"GET", "/api/counts", s_get_counts},
-    {"GET", "/api/flags", s_get_flags},
-    {"GET", "/api/instruments", s_get_instruments},
-    {"GET", "/api/assessment", s_get_assessment},
-    {"GET", "/api/report", s_get_report},
-    {"GET", "/api/teams", s_get_teams},
-    {"POST", "/api/teams/", s_post_team_status},
-    {"POST", "/api/flags/", s_post_ack},
-    {"POST", "/api/persons", s_post_person},
-    {NULL, NULL, NULL},
-};
-
-static const http_route_t s_routes_agent[] = {
-    {"GET", "/api/status", s_get_status},
-    {"GET", "/api/incidents", s_get_incidents},
-    {"GET", "/api/persons", s_get_persons},
-    {"GET", "/api/counts", s_get_counts},
-    {"GET", "/api/flags", s_get_flags},
-    {"GET", "/api/instruments", s_get_instruments},
-    {"GET", "/api/assessment", s_get_assessment},
-    {"GET", "/api/report", s_get_report},
-    {"GET", "/api/teams", s_get_teams},
-    {"POST", "/api/teams/", s_post_team_status},
-    {"POST", "/api/flags/", s_post_ack},
-    {"POST", "/api/persons", s_post_person},
+/* The agent's routes; the coordinator serves the same but the first
+ * (triage is done in the field), so its table starts one entry in. */
+static const http_route_t s_routes[] = {
     {"POST", "/api/triage", s_post_triage},
+    {"GET", "/api/status", s_get_status},
+    {"GET", "/api/incidents", s_get_incidents},
+    {"GET", "/api/persons", s_get_persons},
+    {"GET", "/api/counts", s_get_counts},
+    {"GET", "/api/flags", s_get_flags},
+    {"GET", "/api/instruments", s_get_instruments},
+    {"GET", "/api/assessment", s_get_assessment},
+    {"GET", "/api/report", s_get_report},
+    {"GET", "/api/teams", s_get_teams},
+    {"POST", "/api/teams/", s_post_team_status},
+    {"POST", "/api/flags/", s_post_ack},
+    {"POST", "/api/persons", s_post_person},
     {NULL, NULL, NULL},
 };
 
@@ -743,7 +729,7 @@ int app_http_start(app_t *app, runloop_t *rl, app_http_t **out)
     h->last_pos = event_log_last_position(node_log(app_node(app)));
     http_opts_t o = {.listen = listen,
                      .web_root = root,
-                     .routes = agent ? s_routes_agent : s_routes_coordinator,
+                     .routes = agent ? s_routes : s_routes + 1,
                      .events_path = "/api/events",
                      .arg = h,
                      .poll_ms = S_POLL_MS,
