@@ -96,14 +96,9 @@ static int s_on_assessment(view_txn_t *vt, const Xy__Event *ev, void *arg)
     const Xy__AssessmentPublished *b = ev->assessment_published;
     if (ev->incident_id.len != XY_ID_LEN)
         return 0;
-    size_t n = protobuf_c_message_get_packed_size(&b->base);
-    uint8_t *buf = xmalloc(n + 1);
-    buf[0] = ev->exercise ? 1 : 0;
-    protobuf_c_message_pack(&b->base, buf + 1);
-    int rc = lww_put(vt, m->assessments, ev->incident_id.data, XY_ID_LEN, ev,
-                     buf, n + 1, NULL, NULL, NULL);
-    free(buf);
-    return rc;
+    uint8_t head = ev->exercise ? 1 : 0;
+    return lww_put_msg(vt, m->assessments, ev->incident_id.data, XY_ID_LEN,
+                       ev, &head, 1, &b->base);
 }
 
 void assessment_model_register(domain_model_t *m)

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define S_PAYLOAD_MAX 65536
 
 static uint64_t s_hlc_ms(const void *val)
 {
@@ -27,17 +26,7 @@ static int s_put(view_txn_t *vt, int view, const uint8_t *key,
                  const Xy__Event *ev, const uint8_t *head, size_t hlen,
                  const ProtobufCMessage *msg)
 {
-    size_t n = protobuf_c_message_get_packed_size(msg);
-    if (hlen + n > S_PAYLOAD_MAX)
-        return 0; /* the codec's limits keep real events far below */
-    uint8_t *buf = xmalloc(hlen + n);
-    if (hlen)
-        memcpy(buf, head, hlen);
-    protobuf_c_message_pack(msg, buf + hlen);
-    int rc = lww_put(vt, view, key, DOMAIN_ID_LEN, ev, buf, hlen + n, NULL,
-                     NULL, NULL);
-    free(buf);
-    return rc;
+    return lww_put_msg(vt, view, key, DOMAIN_ID_LEN, ev, head, hlen, msg);
 }
 
 static void s_incident(const Xy__Event *ev, uint8_t out[DOMAIN_ID_LEN])

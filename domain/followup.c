@@ -252,17 +252,10 @@ static int s_on_scheduled(view_txn_t *vt, const Xy__Event *ev, void *arg)
     if (s->follow_up_id.len != DOMAIN_ID_LEN ||
         s->person_id.len != DOMAIN_ID_LEN)
         return 0;
-    uint8_t buf[S_PAYLOAD_MAX];
-    size_t n = xy__follow_up_scheduled__get_packed_size(s);
-    if (1 + DOMAIN_ID_LEN + n > sizeof buf)
-        return 0;
-    buf[0] = ev->exercise ? 1 : 0;
-    memset(buf + 1, 0, DOMAIN_ID_LEN);
-    if (ev->incident_id.len == DOMAIN_ID_LEN)
-        memcpy(buf + 1, ev->incident_id.data, DOMAIN_ID_LEN);
-    xy__follow_up_scheduled__pack(s, buf + 1 + DOMAIN_ID_LEN);
-    int rc = lww_put(vt, m->followups, s->follow_up_id.data, DOMAIN_ID_LEN,
-                     ev, buf, 1 + DOMAIN_ID_LEN + n, NULL, NULL, NULL);
+    uint8_t head[LWW_EVENT_HEAD];
+    lww_event_head(ev, head);
+    int rc = lww_put_msg(vt, m->followups, s->follow_up_id.data,
+                         DOMAIN_ID_LEN, ev, head, sizeof head, &s->base);
     uint8_t key[2 * DOMAIN_ID_LEN + 8];
     s_be64(key, s->due_at);
     memcpy(key + 8, s->follow_up_id.data, DOMAIN_ID_LEN);

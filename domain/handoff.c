@@ -16,7 +16,6 @@
 
 #define S_HEAD 25
 #define S_VAL_MAX (S_HEAD + HANDOFF_BY_MAX + 1 + HANDOFF_REASON_MAX)
-#define S_PAYLOAD_MAX (HANDOFF_SUMMARY_MAX + 256)
 
 static int s_text(const char *t, size_t max, bool required, const char *field,
                   domain_error_t *err)
@@ -121,17 +120,10 @@ static int s_on_proposed(view_txn_t *vt, const Xy__Event *ev, void *arg)
     if (p->handoff_id.len != DOMAIN_ID_LEN || p->person_id.len !=
         DOMAIN_ID_LEN || p->service_id.len != DOMAIN_ID_LEN)
         return 0;
-    uint8_t buf[S_PAYLOAD_MAX];
-    size_t n = xy__handoff_proposed__get_packed_size(p);
-    if (1 + DOMAIN_ID_LEN + n > sizeof buf)
-        return 0;
-    buf[0] = ev->exercise ? 1 : 0;
-    memset(buf + 1, 0, DOMAIN_ID_LEN);
-    if (ev->incident_id.len == DOMAIN_ID_LEN)
-        memcpy(buf + 1, ev->incident_id.data, DOMAIN_ID_LEN);
-    xy__handoff_proposed__pack(p, buf + 1 + DOMAIN_ID_LEN);
-    int rc = lww_put(vt, m->handoffs, p->handoff_id.data, DOMAIN_ID_LEN, ev,
-                     buf, 1 + DOMAIN_ID_LEN + n, NULL, NULL, NULL);
+    uint8_t head[LWW_EVENT_HEAD];
+    lww_event_head(ev, head);
+    int rc = lww_put_msg(vt, m->handoffs, p->handoff_id.data, DOMAIN_ID_LEN,
+                         ev, head, sizeof head, &p->base);
     if (rc)
         return rc;
     uint8_t key[2 * DOMAIN_ID_LEN];

@@ -74,3 +74,28 @@ int lww_get(view_txn_t *vt, int view, const void *key, size_t klen,
     *plen = clen - LWW_HEADER;
     return 0;
 }
+
+void lww_event_head(const Xy__Event *ev, uint8_t out[LWW_EVENT_HEAD])
+{
+    out[0] = ev->exercise ? 1 : 0;
+    memset(out + 1, 0, XY_ID_LEN);
+    if (ev->incident_id.len == XY_ID_LEN)
+        memcpy(out + 1, ev->incident_id.data, XY_ID_LEN);
+}
+
+int lww_put_msg(view_txn_t *vt, int view, const void *key, size_t klen,
+                const Xy__Event *ev, const void *head, size_t hlen,
+                const ProtobufCMessage *msg)
+{
+    size_t n = protobuf_c_message_get_packed_size(msg);
+    if (hlen + n > LWW_MSG_MAX)
+        return 0;
+    uint8_t *buf = xmalloc(hlen + n);
+    if (hlen)
+        memcpy(buf, head, hlen);
+    protobuf_c_message_pack(msg, buf + hlen);
+    int rc = lww_put(vt, view, key, klen, ev, buf, hlen + n, NULL, NULL,
+                     NULL);
+    free(buf);
+    return rc;
+}

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/view.h"
 
@@ -19,6 +20,19 @@
 int lww_put(view_txn_t *vt, int view, const void *key, size_t klen,
             const Xy__Event *ev, const void *payload, size_t plen, bool *won,
             void *prev, size_t *prev_len);
+
+/* The head most event records carry: [exercise (1)] [incident (16, zeros
+ * when the event has none)]. Writes LWW_EVENT_HEAD bytes into out. */
+#define LWW_EVENT_HEAD (1 + 16)
+void lww_event_head(const Xy__Event *ev, uint8_t out[LWW_EVENT_HEAD]);
+
+/* lww_put of the hlen bytes of head followed by msg packed. A payload
+ * over LWW_MSG_MAX is not stored (the codec's limits keep events far
+ * below it) and returns 0. */
+#define LWW_MSG_MAX (256u * 1024)
+int lww_put_msg(view_txn_t *vt, int view, const void *key, size_t klen,
+                const Xy__Event *ev, const void *head, size_t hlen,
+                const ProtobufCMessage *msg);
 
 /* Reads the payload under key. XY_ENOENT when absent. *payload is borrowed
  * (see view_get). */

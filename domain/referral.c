@@ -106,17 +106,10 @@ static int s_on_made(view_txn_t *vt, const Xy__Event *ev, void *arg)
     const Xy__ReferralMade *r = ev->referral_made;
     if (r->referral_id.len != DOMAIN_ID_LEN)
         return 0;
-    uint8_t buf[4096];
-    size_t n = xy__referral_made__get_packed_size(r);
-    if (1 + DOMAIN_ID_LEN + n > sizeof buf)
-        return 0;
-    buf[0] = ev->exercise ? 1 : 0;
-    memset(buf + 1, 0, DOMAIN_ID_LEN);
-    if (ev->incident_id.len == DOMAIN_ID_LEN)
-        memcpy(buf + 1, ev->incident_id.data, DOMAIN_ID_LEN);
-    xy__referral_made__pack(r, buf + 1 + DOMAIN_ID_LEN);
-    return lww_put(vt, m->referrals, r->referral_id.data, DOMAIN_ID_LEN, ev,
-                   buf, 1 + DOMAIN_ID_LEN + n, NULL, NULL, NULL);
+    uint8_t head[LWW_EVENT_HEAD];
+    lww_event_head(ev, head);
+    return lww_put_msg(vt, m->referrals, r->referral_id.data, DOMAIN_ID_LEN,
+                       ev, head, sizeof head, &r->base);
 }
 
 static int s_on_updated(view_txn_t *vt, const Xy__Event *ev, void *arg)

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define S_PAYLOAD_MAX 8192
 #define S_LINE_MAX 4096
 #define S_FIELDS_MAX 12
 
@@ -379,14 +378,9 @@ static int s_on_registered(view_txn_t *vt, const Xy__Event *ev, void *arg)
     const Xy__ServiceRegistered *r = ev->service_registered;
     if (r->service_id.len != DOMAIN_ID_LEN)
         return 0;
-    uint8_t buf[S_PAYLOAD_MAX];
-    size_t n = xy__service_registered__get_packed_size(r);
-    if (n + 1 > sizeof buf)
-        return 0;
-    buf[0] = ev->exercise ? 1 : 0;
-    xy__service_registered__pack(r, buf + 1);
-    return lww_put(vt, m->services, r->service_id.data, DOMAIN_ID_LEN, ev,
-                   buf, n + 1, NULL, NULL, NULL);
+    uint8_t head = ev->exercise ? 1 : 0;
+    return lww_put_msg(vt, m->services, r->service_id.data, DOMAIN_ID_LEN, ev,
+                       &head, 1, &r->base);
 }
 
 void service_reducers(domain_model_t *m)
