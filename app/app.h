@@ -126,6 +126,12 @@ int app_cmd_flag(app_t *app, int argc, char **argv);
 struct triage_record;
 struct triage_screen;
 int app_triage_factor(const char *name, uint32_t *bit);
+/* Parses --screen "PHQ-9=0,1,2,-,..." (spec is modified) into s, the
+ * answers into answers (room for SCREENING_MAX_ITEMS; '-': unanswered).
+ * On bad input says so naming cmd
+ * and returns APP_EXIT_USAGE. */
+int app_parse_screen(app_t *app, const char *cmd, char *spec,
+                     struct triage_screen *s, int *answers);
 int app_triage_record(app_t *app, const domain_id_t *pid,
                       const struct triage_screen *screens, size_t n,
                       uint32_t factors, struct triage_record *r,

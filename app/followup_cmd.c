@@ -69,36 +69,6 @@ static int s_when(app_t *app, const char *cmd, const char **v, uint64_t *now,
     return 0;
 }
 
-/* "PHQ-9=0,1,2,..." into a screen; '-' is an unanswered item. */
-static int s_parse_screen(app_t *app, char *spec, triage_screen_t *s,
-                          int answers[SCREENING_MAX_ITEMS])
-{
-    char *eq = strchr(spec, '=');
-    if (!eq)
-        return app_fail(app, APP_EXIT_USAGE, "followup done: --screen takes "
-                        "NAME=ANSWERS, e.g. PHQ-9=0,1,0,2,1,0,0,1,0");
-    *eq = '\0';
-    s->instrument = spec;
-    s->answers = answers;
-    s->n = 0;
-    char *save = NULL;
-    for (char *t = strtok_r(eq + 1, ",", &save); t;
-         t = strtok_r(NULL, ",", &save)) {
-        if (s->n == SCREENING_MAX_ITEMS)
-            return app_fail(app, APP_EXIT_USAGE, "followup done: %s: more "
-                            "than %d answers", spec, SCREENING_MAX_ITEMS);
-        char *end = NULL;
-        bool none = strcmp(t, "-") == 0;
-        long v = none ? SCREENING_MISSING : strtol(t, &end, 10);
-        if (!none && (!end || *end || v < 0 || v > 99))
-            return app_fail(app, APP_EXIT_USAGE, "followup done: %s item "
-                            "%zu: '%s' is not an answer (a number, or - for "
-                            "none)", spec, s->n + 1, t);
-        answers[s->n++] = (int)v;
-    }
-    return 0;
-}
-
 typedef struct s_fu {
     const domain_model_t *m;
     domain_id_t id;
@@ -134,7 +104,9 @@ static int s_followup_done(app_t *app, int argc, char **argv)
             rc = app_fail(app, APP_EXIT_USAGE, "followup done: at most %d "
                           "screens", FOLLOWUP_RESCREEN_MAX);
         else if (c == O_SCREEN)
-            rc = s_parse_screen(app, optarg, &screens[n], answers[n]), n++;
+            rc = app_parse_screen(app, "followup done", optarg,
+                                  &screens[n], answers[n]),
+            n++;
         else
             rc = app_fail(app, APP_EXIT_USAGE, "followup done: bad option "
                           "'%s' (see --help)", argv[optind - 1]);

@@ -57,14 +57,13 @@ static int s_parse_factors(app_t *app, const char *text, uint32_t *out)
     return 0;
 }
 
-/* "PHQ-9=0,1,2,-,..." into a screen: '-' is an unanswered item. */
-static int s_parse_screen(app_t *app, char *spec, triage_screen_t *s,
-                          int answers[SCREENING_MAX_ITEMS])
+int app_parse_screen(app_t *app, const char *cmd, char *spec,
+                     triage_screen_t *s, int *answers)
 {
     char *eq = strchr(spec, '=');
     if (!eq)
-        return app_fail(app, APP_EXIT_USAGE, "triage: --screen takes "
-                        "NAME=ANSWERS, e.g. PHQ-9=0,1,0,2,1,0,0,1,0");
+        return app_fail(app, APP_EXIT_USAGE, "%s: --screen takes "
+                        "NAME=ANSWERS, e.g. PHQ-9=0,1,0,2,1,0,0,1,0", cmd);
     *eq = '\0';
     s->instrument = spec;
     s->answers = answers;
@@ -73,14 +72,15 @@ static int s_parse_screen(app_t *app, char *spec, triage_screen_t *s,
     for (char *t = strtok_r(eq + 1, ",", &save); t;
          t = strtok_r(NULL, ",", &save)) {
         if (s->n == SCREENING_MAX_ITEMS)
-            return app_fail(app, APP_EXIT_USAGE, "triage: %s: more than %d "
-                            "answers", spec, SCREENING_MAX_ITEMS);
+            return app_fail(app, APP_EXIT_USAGE, "%s: %s: more than %d "
+                            "answers", cmd, spec, SCREENING_MAX_ITEMS);
         char *end = NULL;
-        long v = strcmp(t, "-") == 0 ? SCREENING_MISSING : strtol(t, &end, 10);
-        if (strcmp(t, "-") != 0 && (!end || *end || v < 0 || v > 99))
-            return app_fail(app, APP_EXIT_USAGE, "triage: %s item %zu: '%s' is "
-                            "not an answer (a number, or - for none)", spec,
-                            s->n + 1, t);
+        bool none = strcmp(t, "-") == 0;
+        long v = none ? SCREENING_MISSING : strtol(t, &end, 10);
+        if (!none && (!end || *end || v < 0 || v > 99))
+            return app_fail(app, APP_EXIT_USAGE, "%s: %s item %zu: '%s' is "
+                            "not an answer (a number, or - for none)", cmd,
+                            spec, s->n + 1, t);
         answers[s->n++] = (int)v;
     }
     return 0;
@@ -210,7 +210,9 @@ int app_cmd_triage(app_t *app, int argc, char **argv)
             rc = app_fail(app, APP_EXIT_USAGE, "triage: at most %d screens",
                           TRIAGE_MAX_RESULTS);
         else if (c == T_SCREEN)
-            rc = s_parse_screen(app, optarg, &screens[n], answers[n]), n++;
+            rc = app_parse_screen(app, "triage", optarg, &screens[n],
+                                  answers[n]),
+            n++;
         else if (c == T_FACTORS)
             rc = s_parse_factors(app, optarg, &factors);
         else

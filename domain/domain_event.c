@@ -3,6 +3,7 @@
 #include "common/xy_error.h"
 
 #include <ctype.h>
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -93,4 +94,21 @@ const char *domain_enum_names(const ProtobufCEnumDescriptor *d,
         used += (size_t)n;
     }
     return buf;
+}
+
+int domain_text_check(const char *text, size_t max, bool required,
+                      const char *field, domain_error_t *err)
+{
+    size_t n = text ? strlen(text) : 0;
+    if (required && n == 0)
+        return domain_fail(err, XY_EMISSING, field, "is required");
+    if (n > max)
+        return domain_fail(err, XY_ETOOBIG, field, "%zu bytes is over the "
+                           "maximum of %zu", n, max);
+    /* jansson refuses invalid UTF-8: a cheap, well-kept validator. */
+    json_t *utf8 = n ? json_stringn(text, n) : NULL;
+    if (n && !utf8)
+        return domain_fail(err, XY_EINVAL, field, "is not valid UTF-8");
+    json_decref(utf8);
+    return 0;
 }

@@ -39,6 +39,12 @@ typedef struct domain_event {
     uint8_t zone_id[DOMAIN_ID_LEN];     /* a zone, when given */
 } domain_event_t;
 
+/* Checks a text field from outside: present when required, at most max
+ * bytes, valid UTF-8 (protobuf strings must be). Returns 0, or
+ * XY_EMISSING / XY_ETOOBIG / XY_EINVAL with err naming field. */
+int domain_text_check(const char *text, size_t max, bool required,
+                      const char *field, domain_error_t *err);
+
 /* Parses the lower-case short name of a protobuf enum value: with prefix
  * "HAZARD_", "flood" gives XY__HAZARD_TYPE__HAZARD_FLOOD. Returns 0 or
  * XY_EINVAL. Listing the accepted names: domain_enum_names. */

@@ -17,22 +17,6 @@
 #define S_HEAD 25
 #define S_VAL_MAX (S_HEAD + HANDOFF_BY_MAX + 1 + HANDOFF_REASON_MAX)
 
-static int s_text(const char *t, size_t max, bool required, const char *field,
-                  domain_error_t *err)
-{
-    size_t n = t ? strlen(t) : 0;
-    if (required && n == 0)
-        return domain_fail(err, XY_EMISSING, field, "is required");
-    if (n > max)
-        return domain_fail(err, XY_ETOOBIG, field, "%zu bytes is over the "
-                           "maximum of %zu", n, max);
-    json_t *utf8 = n ? json_string(t) : NULL;
-    if (n && !utf8)
-        return domain_fail(err, XY_EINVAL, field, "is not valid UTF-8");
-    json_decref(utf8);
-    return 0;
-}
-
 static void s_envelope(handoff_event_t *out, const domain_id_t *incident,
                        const domain_id_t *id, bool exercise,
                        const char *author)
@@ -50,7 +34,7 @@ int handoff_propose(handoff_event_t *out, const domain_id_t *id,
                     const handoff_input_t *in, domain_error_t *err)
 {
     memset(out, 0, sizeof *out);
-    int rc = s_text(in->summary, HANDOFF_SUMMARY_MAX, true, "summary", err);
+    int rc = domain_text_check(in->summary, HANDOFF_SUMMARY_MAX, true, "summary", err);
     if (rc)
         return rc;
     if (in->level < 0 || in->level > XY__TRIAGE_LEVEL__TRIAGE_LOW_RISK)
@@ -81,9 +65,9 @@ int handoff_answer(handoff_event_t *out, const handoff_view_t *h,
         return domain_fail(err, XY_ESTATE, "status", "the handoff is "
                            "already %s by %s", handoff_status_name(h->status),
                            h->by[0] ? h->by : "someone");
-    int rc = s_text(by, HANDOFF_BY_MAX, true, "by", err);
+    int rc = domain_text_check(by, HANDOFF_BY_MAX, true, "by", err);
     if (!rc)
-        rc = s_text(reason, HANDOFF_REASON_MAX, !accept, "reason", err);
+        rc = domain_text_check(reason, HANDOFF_REASON_MAX, !accept, "reason", err);
     if (rc)
         return rc;
     s_envelope(out, &h->incident, &h->id, h->exercise, author);

@@ -21,26 +21,14 @@ static void s_envelope(referral_event_t *out, const domain_id_t *incident,
     out->ev.author = (char *)(author ? author : "");
 }
 
-static int s_text(const char *t, size_t max, bool required, const char *field,
-                  domain_error_t *err)
-{
-    size_t n = t ? strlen(t) : 0;
-    if (required && n == 0)
-        return domain_fail(err, XY_EMISSING, field, "is required");
-    if (n > max)
-        return domain_fail(err, XY_ETOOBIG, field, "%zu bytes is over the "
-                           "maximum of %zu", n, max);
-    return 0;
-}
-
 int referral_make(referral_event_t *out, const domain_id_t *id,
                   const referral_input_t *in, domain_error_t *err)
 {
     memset(out, 0, sizeof *out);
-    int rc = s_text(in->facility, REFERRAL_FACILITY_MAX, true, "facility",
+    int rc = domain_text_check(in->facility, REFERRAL_FACILITY_MAX, true, "facility",
                     err);
     if (!rc)
-        rc = s_text(in->reason, REFERRAL_REASON_MAX, true, "reason", err);
+        rc = domain_text_check(in->reason, REFERRAL_REASON_MAX, true, "reason", err);
     if (rc)
         return rc;
     int urg = 0;
@@ -85,7 +73,7 @@ int referral_update(referral_event_t *out, const domain_id_t *id,
                                             "REFERRAL_", current, cur,
                                             sizeof cur));
     }
-    int rc = s_text(note, REFERRAL_NOTE_MAX, false, "note", err);
+    int rc = domain_text_check(note, REFERRAL_NOTE_MAX, false, "note", err);
     if (rc)
         return rc;
     s_envelope(out, incident, exercise, author);
