@@ -27,13 +27,8 @@ static void s_envelope(case_event_t *out, const domain_id_t *subject,
                        const char *author)
 {
     memset(out, 0, sizeof *out);
-    memcpy(out->incident_id, incident->b, DOMAIN_ID_LEN);
     memcpy(out->subject_id, subject->b, DOMAIN_ID_LEN);
-    xy__event__init(&out->ev);
-    out->ev.incident_id = (ProtobufCBinaryData){DOMAIN_ID_LEN,
-                                                out->incident_id};
-    out->ev.exercise = exercise;
-    out->ev.author = (char *)(author ? author : "");
+    domain_envelope(&out->ev, out->incident_id, incident, exercise, author);
 }
 
 static int s_note(const char *note, domain_error_t *err)

@@ -112,3 +112,16 @@ int domain_text_check(const char *text, size_t max, bool required,
     json_decref(utf8);
     return 0;
 }
+
+void domain_envelope(Xy__Event *ev, uint8_t incident_store[DOMAIN_ID_LEN],
+                     const domain_id_t *incident, bool exercise,
+                     const char *author)
+{
+    xy__event__init(ev);
+    if (incident) {
+        memcpy(incident_store, incident->b, DOMAIN_ID_LEN);
+        ev->incident_id = (ProtobufCBinaryData){DOMAIN_ID_LEN, incident_store};
+    }
+    ev->exercise = exercise;
+    ev->author = (char *)(author ? author : "");
+}

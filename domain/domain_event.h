@@ -39,6 +39,13 @@ typedef struct domain_event {
     uint8_t zone_id[DOMAIN_ID_LEN];     /* a zone, when given */
 } domain_event_t;
 
+/* Starts an event's envelope: ev initialised, its incident (copied into
+ * incident_store, which must outlive ev; NULL: none), exercise flag and
+ * author (borrowed; NULL: ""). */
+void domain_envelope(Xy__Event *ev, uint8_t incident_store[DOMAIN_ID_LEN],
+                     const domain_id_t *incident, bool exercise,
+                     const char *author);
+
 /* Checks a text field from outside: present when required, at most max
  * bytes, valid UTF-8 (protobuf strings must be). Returns 0, or
  * XY_EMISSING / XY_ETOOBIG / XY_EINVAL with err naming field. */

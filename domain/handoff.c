@@ -21,13 +21,8 @@ static void s_envelope(handoff_event_t *out, const domain_id_t *incident,
                        const domain_id_t *id, bool exercise,
                        const char *author)
 {
-    memcpy(out->incident_id, incident->b, DOMAIN_ID_LEN);
     memcpy(out->handoff_id, id->b, DOMAIN_ID_LEN);
-    xy__event__init(&out->ev);
-    out->ev.incident_id = (ProtobufCBinaryData){DOMAIN_ID_LEN,
-                                                out->incident_id};
-    out->ev.exercise = exercise;
-    out->ev.author = (char *)(author ? author : "");
+    domain_envelope(&out->ev, out->incident_id, incident, exercise, author);
 }
 
 int handoff_propose(handoff_event_t *out, const domain_id_t *id,

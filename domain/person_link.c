@@ -15,12 +15,7 @@
 static void s_envelope(person_link_event_t *out, const domain_id_t *incident,
                        bool exercise, const char *author)
 {
-    memcpy(out->incident_id, incident->b, DOMAIN_ID_LEN);
-    xy__event__init(&out->ev);
-    out->ev.incident_id = (ProtobufCBinaryData){DOMAIN_ID_LEN,
-                                                out->incident_id};
-    out->ev.exercise = exercise;
-    out->ev.author = (char *)(author ? author : "");
+    domain_envelope(&out->ev, out->incident_id, incident, exercise, author);
 }
 
 int person_link_build(person_link_event_t *out, const domain_id_t *link_id,
