@@ -344,7 +344,9 @@ static int s_check_origins(const sync_peer_t *p, const event_write_t *w,
 {
     for (size_t i = 0; i < n; i++) {
         xy_decoded_t *d = NULL;
-        if (xy_event_unpack(w[i].bytes, w[i].len, &d))
+        /* The same reading the store applies: an event of an unknown body
+         * type is stored by its envelope, so its origin is checked too. */
+        if (xy_event_unpack_envelope(w[i].bytes, w[i].len, &d))
             continue; /* refused as malformed by the store, item by item */
         bool ok = memcmp(xy_decoded_event(d)->origin.data, p->peer_node,
                          XY_ID_LEN) == 0;

@@ -368,6 +368,32 @@ Test(sync, forged_origin_is_refused_and_nothing_stored)
     cr_assert_eq(event_log_count(coord_log), 1);
 }
 
+Test(sync, forged_origin_of_an_unknown_event_type_is_refused)
+{
+    sync_peer_start(agent, now);
+    s_run(50);
+    cr_assert_eq(sync_peer_state(coord), SYNC_ACTIVE);
+    /* A body type the coordinator does not know (field 99), claiming
+     * another node's origin: stored by envelope, so checked by envelope. */
+    uint8_t forged[XY_ID_LEN];
+    xy_test_id(forged, 42);
+    uint8_t ev[64];
+    size_t n = 0;
+    ev[n++] = 0x0a;
+    ev[n++] = XY_ID_LEN;
+    memcpy(ev + n, forged, XY_ID_LEN);
+    n += XY_ID_LEN;
+    ev[n++] = 0x10;
+    ev[n++] = 0x01;
+    ev[n++] = 0x9a;
+    ev[n++] = 0x06;
+    ev[n++] = 0x02;
+    ev[n++] = 0x08;
+    ev[n++] = 0x01;
+    cr_assert_eq(s_inject_batch(ev, n, 0, 1), XY_EAUTH);
+    cr_assert_eq(event_log_count(coord_log), 0);
+}
+
 Test(sync, hello_with_another_node_id_is_refused_for_good)
 {
     sync_peer_destroy(&coord);
