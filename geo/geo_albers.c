@@ -69,6 +69,16 @@ void geo_albers_forward(double lat, double lon, double *x_km, double *y_km)
     s_forward(&p, lat, lon, x_km, y_km);
 }
 
+void geo_albers_forward_n(const double *lonlat, double *xy, size_t n)
+{
+    s_params_t p;
+    s_params(&p);
+    for (size_t i = 0; i < n; i++) {
+        double lon = lonlat[2 * i], lat = lonlat[2 * i + 1];
+        s_forward(&p, lat, lon, &xy[2 * i], &xy[2 * i + 1]);
+    }
+}
+
 /* Shoelace area of one ring, absolute value, km². */
 static int s_ring_area(GEOSContextHandle_t ctx, const s_params_t *p,
                        const GEOSGeometry *ring, double *out)

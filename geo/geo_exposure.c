@@ -1,10 +1,13 @@
-/* Area-weighted population exposure (geo_exposure.h). Both entry points
- * feed county/band pairs to one function, s_pair, so they differ only in
- * which pairs they try; rows are sorted before the sums are taken, so the
- * totals are bit-for-bit the same. Each computation runs in its own GEOS
- * context: the layer and the footprint are only read. */
+/* Area-weighted population exposure (geo_exposure.h). A footprint of
+ * nested ellipses goes county by county through geo_nested (every band at
+ * once, no overlay); any other footprint, and any county geo_nested
+ * declines, goes through GEOS overlays. The entry points differ only in
+ * which counties they try; rows are sorted before the sums are taken, so
+ * their totals are bit-for-bit the same. Each computation runs in its own
+ * GEOS context: the layer and the footprint are only read. */
 #include "geo/geo_exposure.h"
 #include "geo/geo_albers.h"
+#include "geo/geo_nested.h"
 #include "common/xy_error.h"
 #include "common/xy_mem.h"
 
@@ -13,6 +16,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A band area below this share of the county's area is recomputed with a
+ * GEOS overlay: boundary integration sums terms far larger than such a
+ * sliver, so its relative rounding error could exceed 1e-6. */
+#define S_SLIVER 1e-6
+
+enum {
+    S_INDEX = 1,  /* candidates from the layer's STRtree */
+    S_NESTED = 2, /* geo_nested when the footprint allows it */
+};
+
 struct geo_exposure {
     size_t n;                                 /* rows in use */
     size_t cap;                               /* rows allocated */
@@ -20,6 +33,7 @@ struct geo_exposure {
     size_t n_bands;                           /* bands of the footprint */
     double band_pop[GEO_FOOTPRINT_MAX_BANDS]; /* people per band */
     double total;                             /* people in all bands */
+    size_t overlays;                          /* pairs overlaid by GEOS */
 };
 
 typedef struct {
@@ -29,12 +43,15 @@ typedef struct {
     int level;                        /* its level */
     const GEOSGeometry *g;            /* its polygon */
     const GEOSPreparedGeometry *prep; /* the same, prepared */
+    const geo_footprint_t *fp;        /* the footprint */
+    geo_nested_t *nest;               /* its ellipses, or NULL */
     geo_exposure_t *e;                /* rows go here */
     int rc;                           /* first error */
     int32_t bad_code;                 /* county that failed */
 } s_work_t;
 
-static void s_append(s_work_t *w, size_t county, double area)
+static void s_append(s_work_t *w, size_t band, int level, size_t county,
+                     double area)
 {
     geo_exposure_t *e = w->e;
     double county_area = geo_layer_area_km2(w->layer, county);
@@ -47,8 +64,8 @@ static void s_append(s_work_t *w, size_t county, double area)
     }
     geo_exposure_row_t *r = &e->rows[e->n++];
     memset(r, 0, sizeof(*r));
-    r->band = w->band;
-    r->level = w->level;
+    r->band = band;
+    r->level = level;
     r->county = county;
     r->code = geo_layer_code(w->layer, county);
     snprintf(r->name, sizeof(r->name), "%s", geo_layer_name(w->layer, county));
@@ -73,6 +90,7 @@ static void s_pair(size_t county, void *arg)
     } else {
         GEOSGeometry *inter =
             hit == 1 ? GEOSIntersection_r(w->ctx, cg, w->g) : NULL;
+        w->e->overlays++;
         if (!inter || geo_albers_area_km2(w->ctx, inter, &area)) {
             w->rc = XY_EGEOM;
             w->bad_code = geo_layer_code(w->layer, county);
@@ -83,7 +101,77 @@ static void s_pair(size_t county, void *arg)
             return;
     }
     if (area > 0)
-        s_append(w, county, area);
+        s_append(w, w->band, w->level, county, area);
+}
+
+/* Area of county inside band b by a GEOS overlay. */
+static int s_overlay(s_work_t *w, size_t county, size_t b, double *area)
+{
+    GEOSGeometry *inter =
+        GEOSIntersection_r(w->ctx, geo_layer_geometry(w->layer, county),
+                           geo_footprint_geometry(w->fp, b));
+    int rc = inter ? geo_albers_area_km2(w->ctx, inter, area) : XY_EGEOM;
+    if (inter)
+        GEOSGeom_destroy_r(w->ctx, inter);
+    w->e->overlays++;
+    return rc;
+}
+
+/* One county against every band of a nested-ellipse footprint. */
+static void s_county(size_t county, void *arg)
+{
+    s_work_t *w = arg;
+    double area[GEO_FOOTPRINT_MAX_BANDS];
+    if (w->rc)
+        return;
+    const geo_rings_t *rings = geo_layer_rings(w->layer, county);
+    int declined = geo_nested_areas(w->nest, rings, area);
+    double whole = geo_layer_area_km2(w->layer, county);
+    for (size_t b = 0; b < w->e->n_bands && !w->rc; b++) {
+        if (declined || (area[b] > 0 && area[b] < S_SLIVER * whole)) {
+            w->band = b;
+            w->rc = s_overlay(w, county, b, &area[b]);
+        }
+        if (w->rc)
+            w->bad_code = geo_layer_code(w->layer, county);
+        else if (area[b] > 0)
+            s_append(w, b, geo_footprint_level(w->fp, b), county, area[b]);
+    }
+}
+
+static void s_run_nested(s_work_t *w, int use_index)
+{
+    size_t outer = w->e->n_bands - 1;
+    if (use_index) {
+        geo_layer_query(w->layer, w->ctx, geo_footprint_geometry(w->fp, outer),
+                        s_county, w);
+    } else {
+        for (size_t i = 0; i < geo_layer_count(w->layer) && !w->rc; i++)
+            s_county(i, w);
+    }
+}
+
+/* Band by band, each county by prepared predicates and overlays. */
+static void s_run_overlay(s_work_t *w, int use_index)
+{
+    const geo_layer_t *layer = w->layer;
+    for (size_t b = 0; b < w->e->n_bands && !w->rc; b++) {
+        w->band = b;
+        w->level = geo_footprint_level(w->fp, b);
+        w->g = geo_footprint_geometry(w->fp, b);
+        w->prep = GEOSPrepare_r(w->ctx, w->g);
+        if (!w->prep) {
+            w->rc = XY_EGEOM;
+            break;
+        }
+        if (use_index) {
+            geo_layer_query(layer, w->ctx, w->g, s_pair, w);
+        } else {
+            for (size_t i = 0; i < geo_layer_count(layer) && !w->rc; i++)
+                s_pair(i, w);
+        }
+        GEOSPreparedGeom_destroy_r(w->ctx, w->prep);
+    }
 }
 
 static int s_row_order(const void *a, const void *b)
@@ -95,33 +183,20 @@ static int s_row_order(const void *a, const void *b)
 }
 
 static int s_compute(const geo_layer_t *layer, const geo_footprint_t *fp,
-                     int use_index, geo_exposure_t **out, char *err,
-                     size_t errlen)
+                     int how, geo_exposure_t **out, char *err, size_t errlen)
 {
     *out = NULL;
     GEOSContextHandle_t ctx = GEOS_init_r();
     if (!ctx)
         return XY_ENOMEM;
     geo_exposure_t *e = xcalloc(1, sizeof(*e));
-    s_work_t w = {.ctx = ctx, .layer = layer, .e = e};
+    s_work_t w = {.ctx = ctx, .layer = layer, .fp = fp, .e = e};
     e->n_bands = geo_footprint_count(fp);
-    for (size_t b = 0; b < e->n_bands && !w.rc; b++) {
-        w.band = b;
-        w.level = geo_footprint_level(fp, b);
-        w.g = geo_footprint_geometry(fp, b);
-        w.prep = GEOSPrepare_r(ctx, w.g);
-        if (!w.prep) {
-            w.rc = XY_EGEOM;
-            break;
-        }
-        if (use_index) {
-            geo_layer_query(layer, ctx, w.g, s_pair, &w);
-        } else {
-            for (size_t i = 0; i < geo_layer_count(layer) && !w.rc; i++)
-                s_pair(i, &w);
-        }
-        GEOSPreparedGeom_destroy_r(ctx, w.prep);
-    }
+    if (e->n_bands > 0 && (how & S_NESTED) && geo_nested_new(&w.nest, fp) == 0)
+        s_run_nested(&w, how & S_INDEX);
+    else
+        s_run_overlay(&w, how & S_INDEX);
+    geo_nested_destroy(&w.nest);
     GEOS_finish_r(ctx);
     if (w.rc) {
         if (err)
@@ -145,14 +220,21 @@ static int s_compute(const geo_layer_t *layer, const geo_footprint_t *fp,
 int geo_exposure_compute(const geo_layer_t *layer, const geo_footprint_t *fp,
                          geo_exposure_t **out, char *err, size_t errlen)
 {
-    return s_compute(layer, fp, 1, out, err, errlen);
+    return s_compute(layer, fp, S_INDEX | S_NESTED, out, err, errlen);
 }
 
 int geo_exposure_compute_noindex(const geo_layer_t *layer,
                                  const geo_footprint_t *fp,
                                  geo_exposure_t **out, char *err, size_t errlen)
 {
-    return s_compute(layer, fp, 0, out, err, errlen);
+    return s_compute(layer, fp, S_NESTED, out, err, errlen);
+}
+
+int geo_exposure_compute_overlay(const geo_layer_t *layer,
+                                 const geo_footprint_t *fp,
+                                 geo_exposure_t **out, char *err, size_t errlen)
+{
+    return s_compute(layer, fp, S_INDEX, out, err, errlen);
 }
 
 void geo_exposure_destroy(geo_exposure_t **self_p)
@@ -187,4 +269,9 @@ double geo_exposure_band_population(const geo_exposure_t *self, size_t b)
 double geo_exposure_total(const geo_exposure_t *self)
 {
     return self->total;
+}
+
+size_t geo_exposure_overlays(const geo_exposure_t *self)
+{
+    return self->overlays;
 }

@@ -1,10 +1,14 @@
 /* Population exposure: how many people of each county live in each band of
  * a hazard footprint, by area weighting (population x intersection area /
  * county area, areas in the Albers equal-area projection). Part of geo/:
- * the domain's assessment turns these rows into zones and tiers. Two entry
- * points give the same rows: one asks the layer's STRtree for candidate
- * counties, the other tries every county against every band (kept as the
- * baseline of bench/assess). */
+ * the domain's assessment turns these rows into zones and tiers. Nested
+ * ellipse footprints (earthquakes, rings) are measured by boundary
+ * integration (geo_nested.h), other footprints and the rare county that
+ * touches an ellipse within rounding by GEOS overlays. Three entry points
+ * give the same rows to rounding: candidates from the layer's STRtree, every
+ * county tried (the same code without the index), and GEOS overlays only
+ * (the path of drawn polygons; kept as a reference for tests and
+ * bench/assess). */
 #ifndef XY_GEO_EXPOSURE_H
 #define XY_GEO_EXPOSURE_H
 
@@ -29,17 +33,26 @@ typedef struct {
 } geo_exposure_row_t;
 
 /* Computes the exposure of layer to every band of fp, using the layer's
- * STRtree. Rows with a positive intersection area only, ordered by band
- * (footprint order, most severe first) then county code. layer and fp are
- * borrowed for the call only; *out is owned by the caller
- * (geo_exposure_destroy). Returns 0, XY_ENOMEM, or XY_EGEOM when GEOS fails
- * on a county (the county code is in err when err is not NULL). */
+ * STRtree, and geo_nested when fp is made of nested ellipses. Rows with a
+ * positive intersection area only, ordered by band (footprint order, most
+ * severe first) then county code. layer and fp are borrowed for the call only;
+ * *out is owned by the caller (geo_exposure_destroy). Returns 0, XY_ENOMEM, or
+ * XY_EGEOM when GEOS fails on a county (the county code is in err when err is
+ * not NULL). */
 int geo_exposure_compute(const geo_layer_t *layer, const geo_footprint_t *fp,
                          geo_exposure_t **out, char *err, size_t errlen);
 
 /* The same computation with no index: every county against every band.
  * Same rows, same order, same numbers as geo_exposure_compute. */
 int geo_exposure_compute_noindex(const geo_layer_t *layer,
+                                 const geo_footprint_t *fp,
+                                 geo_exposure_t **out, char *err,
+                                 size_t errlen);
+
+/* The same rows by GEOS alone: the STRtree, then per band and candidate a
+ * prepared intersects / contains test and GEOSIntersection_r. Areas agree
+ * with geo_exposure_compute to about 1e-12 relative, not bit for bit. */
+int geo_exposure_compute_overlay(const geo_layer_t *layer,
                                  const geo_footprint_t *fp,
                                  geo_exposure_t **out, char *err,
                                  size_t errlen);
@@ -59,5 +72,9 @@ double geo_exposure_band_population(const geo_exposure_t *self, size_t b);
 
 /* People in all bands. */
 double geo_exposure_total(const geo_exposure_t *self);
+
+/* County/band pairs that needed a GEOS overlay (all crossing pairs on the
+ * overlay path; on the nested path only slivers and declined counties). */
+size_t geo_exposure_overlays(const geo_exposure_t *self);
 
 #endif

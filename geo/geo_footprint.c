@@ -16,11 +16,14 @@
 #define S_NPTS (GEO_FOOTPRINT_SEGMENTS + 1) /* closed ring positions */
 
 typedef struct {
-    int level;          /* intensity, ring number or 1 */
-    GEOSGeometry *geom; /* band polygon, owned */
-    double area_km2;    /* Albers area */
-    double a_km;        /* outer semi-axis along strike */
-    double b_km;        /* outer semi-axis across strike */
+    int level;               /* intensity, ring number or 1 */
+    GEOSGeometry *geom;      /* band polygon, owned */
+    double area_km2;         /* Albers area */
+    double a_km;             /* outer semi-axis along strike */
+    double b_km;             /* outer semi-axis across strike */
+    int is_ellipse;          /* added by geo_footprint_add_ellipse */
+    double lat, lon;         /* centre of the outer ellipse */
+    double ring[2 * S_NPTS]; /* outer ellipse, lon/lat, closed */
 } s_band_t;
 
 struct geo_footprint {
@@ -88,6 +91,16 @@ const GEOSGeometry *geo_footprint_geometry(const geo_footprint_t *self,
                                            size_t i)
 {
     return i < self->n ? self->bands[i].geom : NULL;
+}
+
+const double *geo_footprint_ellipse(const geo_footprint_t *self, size_t i,
+                                    double *lat, double *lon)
+{
+    if (i >= self->n || !self->bands[i].is_ellipse)
+        return NULL;
+    *lat = self->bands[i].lat;
+    *lon = self->bands[i].lon;
+    return self->bands[i].ring;
 }
 
 GEOSContextHandle_t geo_footprint_context(const geo_footprint_t *self)
@@ -193,6 +206,11 @@ int geo_footprint_add_ellipse(geo_footprint_t *self, double lat, double lon,
     rc = s_push(self, poly, level, a_km, b_km);
     if (rc)
         return rc;
+    s_band_t *b = &self->bands[self->n - 1];
+    b->is_ellipse = 1;
+    b->lat = lat;
+    b->lon = lon;
+    memcpy(b->ring, xy, sizeof(xy));
     memcpy(self->prev, xy, sizeof(xy));
     self->has_prev = 1;
     return 0;

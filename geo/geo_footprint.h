@@ -54,6 +54,15 @@ void geo_footprint_axes(const geo_footprint_t *self, size_t i, double *a_km,
 const GEOSGeometry *geo_footprint_geometry(const geo_footprint_t *self,
                                            size_t i);
 
+/* Outer ellipse of band i (i < count) as GEO_FOOTPRINT_SEGMENTS + 1
+ * (lon, lat) pairs, closed and counter-clockwise, borrowed: lives as long as
+ * the footprint. *lat and *lon get the ellipse's centre. NULL (and the
+ * centre untouched) when band i was not added by geo_footprint_add_ellipse.
+ * A footprint whose every band is an ellipse band has band i = ellipse i
+ * minus ellipse i - 1, each ellipse inside the next (geo_nested.h). */
+const double *geo_footprint_ellipse(const geo_footprint_t *self, size_t i,
+                                    double *lat, double *lon);
+
 /* The GEOS context that owns the footprint's geometries. */
 GEOSContextHandle_t geo_footprint_context(const geo_footprint_t *self);
 

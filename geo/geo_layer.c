@@ -1,10 +1,12 @@
 /* The county layer (geo_layer.h): GeoJSON in, GEOS polygons, Albers areas,
- * a code index and a GEOS STRtree out. Each feature is checked on its own
- * and an error names the file and the feature index. */
+ * flat projected rings (geo_rings), a code index and a GEOS STRtree out. Each
+ * feature is checked on its own and an error names the file and the feature
+ * index. */
 #include "geo/geo_layer.h"
 #include "geo/geo.h"
 #include "geo/geo_albers.h"
 #include "geo/geo_file.h"
+#include "geo/geo_rings.h"
 #include "geo/geo_shape.h"
 #include "common/xy_error.h"
 #include "common/xy_mem.h"
@@ -30,6 +32,7 @@ typedef struct {
     double area_km2;                  /* Albers area of the polygon */
     double bbox[4];                   /* min lon, min lat, max lon, max lat */
     GEOSGeometry *geom;               /* polygon, owned, in ctx */
+    geo_rings_t *rings;               /* its rings, flat, owned */
 } s_county_t;
 
 struct geo_layer {
@@ -177,6 +180,8 @@ static int s_feature(geo_layer_t *self, s_county_t *c, const json_t *f,
         rc = geo_albers_area_km2(self->ctx, c->geom, &c->area_km2);
     if (rc == 0 && !(c->area_km2 > 0))
         rc = XY_EGEOM;
+    if (rc == 0)
+        rc = geo_rings_from_geos(&c->rings, self->ctx, c->geom);
     if (rc)
         s_err(err, errlen, "%s: feature %zu (code %d): unusable polygon", path,
               i, (int)c->code);
@@ -274,6 +279,7 @@ int geo_layer_load(geo_layer_t **out, const char *path, char *err,
             /* the failed county may hold a geometry already */
             if (self->c[i].geom)
                 GEOSGeom_destroy_r(self->ctx, self->c[i].geom);
+            geo_rings_destroy(&self->c[i].rings);
             goto out;
         }
         self->n++;
@@ -297,8 +303,10 @@ void geo_layer_destroy(geo_layer_t **self_p)
     geo_layer_t *self = *self_p;
     if (self->tree)
         GEOSSTRtree_destroy_r(self->ctx, self->tree);
-    for (size_t i = 0; i < self->n; i++)
+    for (size_t i = 0; i < self->n; i++) {
         GEOSGeom_destroy_r(self->ctx, self->c[i].geom);
+        geo_rings_destroy(&self->c[i].rings);
+    }
     if (self->ctx)
         GEOS_finish_r(self->ctx);
     free(self->c);
@@ -359,6 +367,11 @@ void geo_layer_bounds(const geo_layer_t *self, size_t i, double *min_lon,
 const GEOSGeometry *geo_layer_geometry(const geo_layer_t *self, size_t i)
 {
     return self->c[i].geom;
+}
+
+const geo_rings_t *geo_layer_rings(const geo_layer_t *self, size_t i)
+{
+    return self->c[i].rings;
 }
 
 int64_t geo_layer_population_total(const geo_layer_t *self)

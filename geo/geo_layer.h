@@ -1,5 +1,6 @@
 /* The county layer: China's 2,990 county-level units (2021 boundaries) with
- * their 2020 census population, as GEOS polygons under a GEOS STRtree.
+ * their 2020 census population, as GEOS polygons under a GEOS STRtree, each
+ * also as flat rings already projected to Albers (geo_rings.h).
  * Part of geo/: geo_exposure reads it to share hazard bands out among
  * counties. The layer owns its GEOS context and geometries; after
  * geo_layer_load it is read-only (its index is built before it is handed
@@ -12,6 +13,8 @@
 #include <stdint.h>
 
 #include <geos_c.h>
+
+#include "geo/geo_rings.h"
 
 /* Shipped data (data/SOURCES.md). */
 #define GEO_LAYER_COUNTIES_PATH                                                \
@@ -62,6 +65,10 @@ void geo_layer_bounds(const geo_layer_t *self, size_t i, double *min_lon,
 
 /* Polygon of county i, borrowed for the life of the layer; read-only. */
 const GEOSGeometry *geo_layer_geometry(const geo_layer_t *self, size_t i);
+
+/* Rings of county i, flat and projected (geo_rings.h), borrowed for the
+ * life of the layer; read-only. */
+const geo_rings_t *geo_layer_rings(const geo_layer_t *self, size_t i);
 
 /* Sum of the populations of all counties. */
 int64_t geo_layer_population_total(const geo_layer_t *self);
