@@ -93,7 +93,21 @@ int app_parse_opts(app_t *app, int argc, char **argv,
 /* Fills a random 16-byte id. */
 void app_random_id(uint8_t out[16]);
 
-/* Writes one own event and reports; returns an exit status. */
+/* Checks the own events among the n items against the exercise rule
+ * (domain/exercise.h) before they are written, each seeing those before
+ * it; on a refusal says so in one line naming what and returns
+ * APP_EXIT_FAIL, else 0. */
+int app_exercise_check(app_t *app, const event_write_t *w, size_t n,
+                       const char *what);
+
+/* The exercise flag a new event of incident takes: the incident's as held
+ * here (declared, else that of its events), or'ed with given (--exercise),
+ * so that an explicit --exercise on a real incident is refused by the
+ * check; given alone when nothing of the incident is held. */
+bool app_exercise_of(app_t *app, const domain_id_t *incident, bool given);
+
+/* Writes one own event (checked by app_exercise_check) and reports;
+ * returns an exit status. */
 int app_write_own(app_t *app, Xy__Event *ev, const char *what,
                   const char *id_hex);
 

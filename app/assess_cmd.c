@@ -13,6 +13,7 @@
 #include "domain/alert_cap.h"
 #include "domain/alert_usgs.h"
 #include "domain/assessment.h"
+#include "domain/exercise.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -302,6 +303,8 @@ static void s_print(const s_run_t *r, json_t *j)
     static const char *const lz[] = {"", "特别重大", "重大", "较大", "一般"};
     static const char *const lr[] = {"", "I", "II", "III", "IV"};
     int lv = assessment_level(a);
+    if (r->exercise)
+        printf("%s\n", EXERCISE_BANNER);
     printf("影响评估 Impact assessment%s\n",
            r->exercise ? "  [演练 EXERCISE]" : "");
     printf("事件 Event      %s (%s", r->act.title,
@@ -375,6 +378,9 @@ static int s_publish(s_run_t *r, json_t *j)
     assessment_publish(&ae, r->a, &r->incident, &aid, r->revision + 1,
                        r->exercise, app_user(r->app));
     w[n++] = (event_write_t){.kind = EVENT_WRITE_OWN, .own = &ae->ev};
+    rc = app_exercise_check(r->app, w, n, "assessment");
+    if (rc)
+        goto out;
     rc = event_log_write(node_log(app_node(r->app)), w, n, NULL);
     for (size_t k = 0; !rc && k < n; k++)
         rc = w[k].status;

@@ -6,6 +6,7 @@
 #include "common/xy_error.h"
 #include "common/xy_mem.h"
 #include "core/runloop.h"
+#include "domain/exercise.h"
 #include "domain/incident.h"
 #include "domain/person.h"
 #include "domain/red_flag.h"
@@ -363,10 +364,52 @@ int app_cmd_run(app_t *app, int argc, char **argv)
     return 0;
 }
 
+int app_exercise_check(app_t *app, const event_write_t *w, size_t n,
+                       const char *what)
+{
+    exercise_memo_t *memo = xcalloc(1, sizeof *memo);
+    int rc = 0;
+    char why[EXERCISE_WHY_MAX];
+    for (size_t i = 0; i < n && !rc; i++)
+        if (w[i].kind == EVENT_WRITE_OWN)
+            rc = exercise_check_log(node_log(app_node(app)), app_model(app),
+                                    w[i].own, memo, why, sizeof why);
+    free(memo);
+    if (rc == XY_EEXERCISE)
+        return app_fail(app, APP_EXIT_FAIL, "storing the %s: refused: %s "
+                        "(exercise and real data must not mix)", what, why);
+    if (rc)
+        return app_fail(app, APP_EXIT_FAIL, "storing the %s: %s", what,
+                        xy_strerror(rc));
+    return 0;
+}
+
+typedef struct s_flag_read {
+    const domain_model_t *m;
+    const domain_id_t *incident;
+    bool exercise;
+} s_flag_read_t;
+
+static int s_flag_read(view_txn_t *vt, void *arg)
+{
+    s_flag_read_t *f = arg;
+    return exercise_incident(vt, f->m, f->incident->b, &f->exercise);
+}
+
+bool app_exercise_of(app_t *app, const domain_id_t *incident, bool given)
+{
+    s_flag_read_t f = {app_model(app), incident, false};
+    if (event_log_view_read(node_log(app_node(app)), s_flag_read, &f))
+        return given;
+    return given || f.exercise;
+}
+
 int app_write_own(app_t *app, Xy__Event *ev, const char *what,
                   const char *id_hex)
 {
     event_write_t w = {.kind = EVENT_WRITE_OWN, .own = ev};
+    if (app_exercise_check(app, &w, 1, what))
+        return APP_EXIT_FAIL;
     int rc = event_log_write(node_log(app_node(app)), &w, 1, NULL);
     if (!rc)
         rc = w.status;
@@ -498,7 +541,9 @@ int app_cmd_person(app_t *app, int argc, char **argv)
                          .vulnerability = v[P_VULN], .site = v[P_SITE],
                          .zone = v[P_ZONE] ? &zone : NULL,
                          .worker = v[P_WORKER] ? v[P_WORKER] : app_user(app),
-                         .exercise = v[P_EXERCISE], .author = app_user(app)};
+                         .exercise = app_exercise_of(app, &incident,
+                                                     v[P_EXERCISE] != NULL),
+                         .author = app_user(app)};
     if (age != floor(age))
         return app_fail(app, APP_EXIT_USAGE, "person add: --age-band must be "
                         "a whole number");

@@ -11,6 +11,7 @@
 #include "domain/dispatch_edxl.h"
 #include "domain/dispatch_model.h"
 #include "domain/dispatch_plan.h"
+#include "domain/exercise.h"
 #include "domain/lww.h"
 
 #include <math.h>
@@ -66,12 +67,43 @@ typedef struct s_plan_read {
     dispatch_zone_t *zones;  /* from the latest assessment, if any */
     size_t n_zones;
     domain_error_t err;
+    const domain_id_t *flag_of; /* keep the teams with this incident's
+                                   exercise flag; NULL: all */
+    bool exercise;           /* out: that incident is an exercise */
 } s_plan_read_t;
+
+/* Keeps the teams whose exercise flag is the incident's: a real incident
+ * is never planned with drill teams, nor a drill with real ones. */
+static int s_same_flag_teams(view_txn_t *vt, s_plan_read_t *r)
+{
+    bool exercise = false;
+    int rc = exercise_incident(vt, r->m, r->flag_of->b, &exercise);
+    if (rc == XY_ENOENT)
+        return 0;
+    if (rc)
+        return rc;
+    r->exercise = exercise;
+    size_t kept = 0;
+    for (size_t i = 0; i < r->n_teams; i++) {
+        const void *v;
+        size_t n;
+        rc = lww_get(vt, r->m->teams, r->teams[i].id.b, DOMAIN_ID_LEN, &v,
+                     &n);
+        if (rc)
+            return rc;
+        if (n >= 1 && (((const uint8_t *)v)[0] != 0) == exercise)
+            r->teams[kept++] = r->teams[i];
+    }
+    r->n_teams = kept;
+    return 0;
+}
 
 static int s_read_for_plan(view_txn_t *vt, void *arg)
 {
     s_plan_read_t *r = arg;
     int rc = dispatch_plan_teams(vt, r->m, r->now, &r->teams, &r->n_teams);
+    if (!rc && r->flag_of)
+        rc = s_same_flag_teams(vt, r);
     if (rc || !r->incident)
         return rc;
     const void *v;
@@ -132,6 +164,8 @@ static void s_print_plan(json_t *plan)
 {
     size_t i;
     json_t *o;
+    if (json_is_true(json_object_get(plan, "exercise")))
+        printf("%s\n", EXERCISE_BANNER);
     printf("objective %.3f, bound %.3f (gap at most %.2f%%)\n",
            json_real_value(json_object_get(plan, "objective")),
            json_real_value(json_object_get(plan, "bound")),
@@ -166,7 +200,7 @@ static int s_plan(app_t *app, int argc, char **argv)
     if (rc)
         return rc;
     s_plan_read_t r = {app_model(app), v[D_ZONES] ? NULL : &inc, s_now_ms(),
-                       NULL, 0, NULL, 0, {0}};
+                       NULL, 0, NULL, 0, {0}, &inc, false};
     rc = event_log_view_read(node_log(app_node(app)), s_read_for_plan, &r);
     json_t *zf = NULL, *plan = NULL;
     dispatch_plan_t *p = NULL;
@@ -195,6 +229,7 @@ static int s_plan(app_t *app, int argc, char **argv)
         goto out;
     }
     plan = dispatch_plan_json(p, &inc);
+    json_object_set_new(plan, "exercise", json_boolean(r.exercise));
     if (v[D_OUT] && json_dump_file(plan, v[D_OUT], JSON_INDENT(2))) {
         rc = app_fail(app, APP_EXIT_FAIL, "dispatch plan: cannot write %s",
                       v[D_OUT]);
@@ -299,6 +334,8 @@ static int s_approve(app_t *app, int argc, char **argv)
     }
     int st = 0;
     if (!rc)
+        rc = app_exercise_check(app, w, n, "orders of the plan");
+    if (!rc)
         st = event_log_write(node_log(app_node(app)), w, n, NULL);
     for (size_t i = 0; i < n && !rc && !st; i++)
         st = w[i].status;
@@ -328,7 +365,8 @@ typedef struct s_export {
 static int s_read_export(view_txn_t *vt, void *arg)
 {
     s_export_t *e = arg;
-    s_plan_read_t r = {e->m, e->inc, 0, NULL, 0, NULL, 0, {0}};
+    s_plan_read_t r = {e->m, e->inc, 0, NULL, 0, NULL, 0, {0}, e->inc,
+                       false};
     int rc = s_read_for_plan(vt, &r);
     if (!rc)
         rc = dispatch_edxl_export(&e->xml, vt, e->m, e->inc, r.zones,
@@ -417,7 +455,7 @@ static void s_print_list(const s_list_t *l)
         const char *by =
             json_string_value(json_object_get(o, "acknowledged_by"));
         if (teams)
-            printf("%-32s  %-11s  %-5lld  %-4lld  %-10s  %s%s\n",
+            printf("%-32s  %-11s  %-5lld  %-4lld  %-10s  %s%s%s\n",
                    json_string_value(json_object_get(o, "id")),
                    json_string_value(json_object_get(o, "level")),
                    (long long)json_integer_value(json_object_get(o,
@@ -428,12 +466,18 @@ static void s_print_list(const s_list_t *l)
                    json_string_value(json_object_get(o, "name")),
                    json_is_true(json_object_get(o, "relief_due"))
                        ? "  ** RELIEF DUE **"
+                       : "",
+                   json_is_true(json_object_get(o, "exercise"))
+                       ? "  [EXERCISE]"
                        : "");
         else
-            printf("%-32s  %-32s  %-20s  %s\n",
+            printf("%-32s  %-32s  %-20s  %s%s\n",
                    json_string_value(json_object_get(o, "id")),
                    json_string_value(json_object_get(o, "team")),
                    by ? by : (l->overdue ? "** OVERDUE **" : "(waiting)"),
+                   json_is_true(json_object_get(o, "exercise"))
+                       ? "[EXERCISE] "
+                       : "",
                    json_string_value(json_object_get(o, "zone_name")));
     }
     printf("(%zu)\n", json_array_size(l->out));

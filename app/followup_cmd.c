@@ -9,6 +9,7 @@
 #include "common/xy_mem.h"
 #include "domain/case.h"
 #include "domain/civil_date.h"
+#include "domain/exercise.h"
 #include "domain/followup.h"
 #include "domain/followup_model.h"
 #include "domain/handoff.h"
@@ -251,6 +252,8 @@ static const char *const s_report_cols[] = {
 static void s_print_report(const json_t *rep, bool csv)
 {
     const char *sep = csv ? "," : " ";
+    if (json_is_true(json_object_get(rep, "exercise")))
+        printf("%s\n", EXERCISE_BANNER);
     for (size_t c = 0; c < S_NCOLS; c++)
         printf(csv ? "%s%s" : "%-18.18s%s", s_report_cols[c], sep);
     printf("trends\n");
@@ -334,6 +337,12 @@ static int s_read_list(view_txn_t *vt, void *arg)
     return l->out ? 0 : XY_ESTORE;
 }
 
+static const char *s_exercise_mark(const json_t *o)
+{
+    return json_is_true(json_object_get(o, "exercise")) ? "  [EXERCISE]"
+                                                        : "";
+}
+
 static void s_print_list(const char *what, const json_t *arr)
 {
     size_t i;
@@ -347,14 +356,15 @@ static void s_print_list(const char *what, const json_t *arr)
                                                                  "capacity")),
                    S("contact"));
         else if (strcmp(what, "handoffs") == 0)
-            printf("%s  person %s  service %s  %-9s %-10s %s\n", S("id"),
+            printf("%s  person %s  service %s  %-9s %-10s %s%s\n", S("id"),
                    S("person"), S("service"), S("level"), S("status"),
-                   S("by"));
+                   S("by"), s_exercise_mark(o));
         else
-            printf("%s  person %s  service %s  due %s  %s%s\n", S("id"),
+            printf("%s  person %s  service %s  due %s  %s%s%s\n", S("id"),
                    S("person"), S("service"), S("due"), S("outcome"),
                    json_is_true(json_object_get(o, "overdue")) ? "  OVERDUE"
-                                                               : "");
+                                                               : "",
+                   s_exercise_mark(o));
 #undef S
     }
     if (!json_array_size(arr))

@@ -49,6 +49,10 @@ static int s_write_all(app_t *app, const char *cmd, Xy__Event **evs,
     event_write_t *w = xcalloc(n ? n : 1, sizeof *w);
     for (size_t i = 0; i < n; i++)
         w[i] = (event_write_t){.kind = EVENT_WRITE_OWN, .own = evs[i]};
+    if (app_exercise_check(app, w, n, cmd)) {
+        free(w);
+        return APP_EXIT_FAIL;
+    }
     int rc = event_log_write(node_log(app_node(app)), w, n, NULL);
     for (size_t i = 0; !rc && i < n; i++)
         rc = w[i].status;

@@ -78,7 +78,8 @@ int app_cmd_order(app_t *app, int argc, char **argv)
                                  .zone_name = v[O_ZONE_NAME],
                                  .explanation = v[O_EXPLAIN],
                                  .report_by = report_by,
-                                 .exercise = v[O_EXERCISE] != NULL,
+                                 .exercise = app_exercise_of(
+                                     app, &incident, v[O_EXERCISE] != NULL),
                                  .author = app_user(app)};
     domain_id_t id;
     app_random_id(id.b);

@@ -51,7 +51,8 @@ static int s_read(view_txn_t *vt, void *arg)
     return r->out ? 0 : XY_ECORRUPT;
 }
 
-/* Prints the named string fields of every object, one row each. */
+/* Prints the named string fields of every object, one row each, and
+ * [EXERCISE] at the end of a row of drill data. */
 static void s_table(json_t *arr, const char *const *cols, const int *widths)
 {
     for (size_t c = 0; cols[c]; c++)
@@ -72,6 +73,9 @@ static void s_table(json_t *arr, const char *const *cols, const int *widths)
                                      : "");
             free(text);
         }
+        /* Drill data says so on every row (docs/architecture.md). */
+        if (json_is_true(json_object_get(o, "exercise")))
+            fputs("[EXERCISE]", stdout);
         putchar('\n');
     }
     printf("(%zu)\n", json_array_size(arr));

@@ -124,9 +124,10 @@ static int s_export(app_t *app, const char **v)
         rc = s_write_out(app, v[X_OUT], text, len);
     pfif_export_stats_t st = pfif_export_stats(e.x);
     if (!rc)
-        fprintf(v[X_OUT] ? stdout : stderr, "exported %zu person(s); "
+        fprintf(v[X_OUT] ? stdout : stderr, "exported %zu person(s)%s; "
                 "skipped %zu sealed to keys not held here and %zu "
-                "registered without a name\n", st.written, st.sealed,
+                "registered without a name\n", st.written,
+                st.exercise ? " marked EXERCISE" : "", st.sealed,
                 st.unnamed);
     if (text)
         sodium_memzero(text, len);
@@ -191,6 +192,7 @@ static void s_held_free(s_held_t *h)
 typedef struct s_import {
     const char *file;
     domain_id_t incident;
+    bool exercise;          /* the flag the persons take (the incident's) */
     const personal_key_t *key;
     const pinyin_table_t *py;
     uint64_t now_ms;
@@ -233,7 +235,7 @@ static int s_register(app_t *app, s_import_t *x, const pfif_record_t *r,
     person_input_t pi = {.incident = &x->incident, .age_band = r->age_band,
                          .sex = r->sex[0] ? r->sex : NULL,
                          .site = r->site[0] ? r->site : v[X_SITE],
-                         .worker = app_user(app), .exercise = v[X_EXERCISE],
+                         .worker = app_user(app), .exercise = x->exercise,
                          .author = app_user(app),
                          .sealed = &x->sealed[x->n]};
     rc = person_register(&x->de[x->n], id, &pi, err);
@@ -277,6 +279,7 @@ static int s_import_args(app_t *app, const char *file, const char **v,
     if (!v[X_INCIDENT] || domain_id_parse(&x->incident, v[X_INCIDENT]))
         return app_fail(app, APP_EXIT_USAGE, "pfif import: --incident needs "
                         "an incident id of 32 hex digits");
+    x->exercise = app_exercise_of(app, &x->incident, v[X_EXERCISE] != NULL);
     size_t sl = v[X_SITE] ? strlen(v[X_SITE]) : 0;
     if (sl == 0 || sl > PERSON_SITE_MAX)
         return app_fail(app, APP_EXIT_USAGE, "pfif import: --site-default "
@@ -318,6 +321,9 @@ static int s_import_build(app_t *app, s_import_t *x, const pfif_import_t *imp,
 static int s_import_store(app_t *app, s_import_t *x, const pfif_import_t *imp,
                           size_t held)
 {
+    if (app_exercise_check(app, x->w, x->n, "imported persons; nothing "
+                           "stored"))
+        return APP_EXIT_FAIL;
     int rc = x->n ? event_log_write(node_log(app_node(app)), x->w, x->n, NULL)
                   : 0;
     for (size_t i = 0; !rc && i < x->n; i++)

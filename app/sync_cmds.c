@@ -276,6 +276,7 @@ static void s_tuning(app_t *app, sync_net_opts_t *o)
 typedef struct s_coord {
     sync_server_t *server;
     sync_policy_t policy;
+    domain_sync_admission_t admission; /* the exercise rule on receipt */
     size_t overdue_said;   /* overdue red flags last announced */
     size_t orders_said;    /* overdue orders last announced */
 } s_coord_t;
@@ -285,8 +286,18 @@ int app_serve_coordinator(app_t *app, runloop_t *rl)
     const config_t *cfg = node_config(app_node(app));
     char dir[4096];
     s_enroll_dir(app, dir, sizeof dir);
+    const char *ex = config_string(cfg, "exercises");
+    if (!ex)
+        ex = "allow";
+    if (strcmp(ex, "allow") != 0 && strcmp(ex, "refuse") != 0)
+        return app_fail(app, APP_EXIT_FAIL, "configuration: \"exercises\" "
+                        "is '%s'; say \"allow\" or \"refuse\"", ex);
     s_coord_t *c = xcalloc(1, sizeof *c);
     domain_sync_policy(&c->policy);
+    c->admission = (domain_sync_admission_t){
+        .log = node_log(app_node(app)), .m = app_model(app),
+        .refuse_exercises = strcmp(ex, "refuse") == 0};
+    domain_sync_policy_admit(&c->policy, &c->admission);
     sync_net_opts_t o = {.endpoint = config_string(cfg, "listen"),
                          .pub_endpoint = config_string(cfg, "publish"),
                          .enroll_dir = dir};

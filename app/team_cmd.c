@@ -43,9 +43,10 @@ static int s_slurp(app_t *app, const char *what, const char *path,
 
 static int s_import(app_t *app, int argc, char **argv)
 {
-    if (argc != 3)
+    bool exercise = argc == 4 && strcmp(argv[3], "--exercise") == 0;
+    if (argc != 3 && !exercise)
         return app_fail(app, APP_EXIT_USAGE, "team import: say 'team import "
-                        "FILE.csv' (columns: docs/dispatch.md)");
+                        "FILE.csv [--exercise]' (columns: docs/dispatch.md)");
     char *text = NULL;
     size_t len = 0;
     int rc = s_slurp(app, "team import", argv[2], TEAM_CSV_MAX, &text, &len);
@@ -62,14 +63,16 @@ static int s_import(app_t *app, int argc, char **argv)
     team_event_t *evs = xcalloc(n, sizeof *evs);
     event_write_t *w = xcalloc(n, sizeof *w);
     for (size_t i = 0; i < n && !rc; i++) {
-        rc = team_register(&evs[i], &teams[i], false, app_user(app), &err);
+        rc = team_register(&evs[i], &teams[i], exercise, app_user(app),
+                           &err);
         w[i] = (event_write_t){.kind = EVENT_WRITE_OWN, .own = &evs[i].ev};
     }
-    if (!rc)
+    int refused = rc ? 0 : app_exercise_check(app, w, n, "teams");
+    if (!rc && !refused)
         rc = event_log_write(node_log(app_node(app)), w, n, NULL);
     for (size_t i = 0; i < n && !rc; i++)
         rc = w[i].status;
-    if (!rc) {
+    if (!rc && !refused) {
         char hex[DOMAIN_ID_HEX];
         for (size_t i = 0; i < n; i++)
             printf("%s  %s (%zu members)\n", domain_id_format(&teams[i].id,
@@ -83,11 +86,11 @@ static int s_import(app_t *app, int argc, char **argv)
     if (rc)
         return app_fail(app, APP_EXIT_FAIL, "team import: storing: %s",
                         xy_strerror(rc));
-    return 0;
+    return refused;
 }
 
 enum { T_NAME = 1, T_LEVEL, T_LAT, T_LON, T_MEMBER, T_REMOVE, T_MAXD, T_REST,
-       T_SET };
+       T_SET, T_EXERCISE };
 
 static int s_num(app_t *app, const char *opt, const char *text, double lo,
                  double hi, double *out)
@@ -114,8 +117,10 @@ static int s_remove_member(app_t *app, team_t *t, const char *name)
                     t->name);
 }
 
-/* Applies the options of add/edit to t. Exit status. */
-static int s_apply(app_t *app, team_t *t, int argc, char **argv)
+/* Applies the options of add/edit to t (--exercise sets *exercise).
+ * Exit status. */
+static int s_apply(app_t *app, team_t *t, bool *exercise, int argc,
+                   char **argv)
 {
     static const struct option opts[] = {
         {"name", required_argument, NULL, T_NAME},
@@ -126,6 +131,7 @@ static int s_apply(app_t *app, team_t *t, int argc, char **argv)
         {"remove-member", required_argument, NULL, T_REMOVE},
         {"max-deployed-days", required_argument, NULL, T_MAXD},
         {"min-rest-days", required_argument, NULL, T_REST},
+        {"exercise", no_argument, NULL, T_EXERCISE},
         {NULL, 0, NULL, 0},
     };
     opterr = 0;
@@ -167,6 +173,8 @@ static int s_apply(app_t *app, team_t *t, int argc, char **argv)
             app_random_id(t->members[t->n_members++].id.b);
         else if (c == T_REMOVE)
             rc = s_remove_member(app, t, optarg);
+        else if (c == T_EXERCISE)
+            *exercise = true;
         else if (c == '?' || c == ':')
             rc = app_fail(app, APP_EXIT_USAGE, "team: bad option '%s' (see "
                           "--help)", argv[optind - 1]);
@@ -178,19 +186,21 @@ typedef struct s_get {
     const domain_model_t *m;
     const domain_id_t *id;
     team_t *team;
+    bool exercise;   /* out: a drill team */
 } s_get_t;
 
 static int s_read_team(view_txn_t *vt, void *arg)
 {
     s_get_t *g = arg;
-    return dispatch_team_get(vt, g->m, g->id, g->team, NULL);
+    return dispatch_team_get(vt, g->m, g->id, g->team, &g->exercise);
 }
 
-static int s_write_team(app_t *app, const team_t *t, const char *what)
+static int s_write_team(app_t *app, const team_t *t, const char *what,
+                        bool exercise)
 {
     team_event_t *e = xmalloc(sizeof *e);
     domain_error_t err;
-    int rc = team_register(e, t, false, app_user(app), &err);
+    int rc = team_register(e, t, exercise, app_user(app), &err);
     char hex[DOMAIN_ID_HEX];
     if (rc)
         rc = app_fail(app, APP_EXIT_FAIL, "team %s: %s: %s", what, err.field,
@@ -201,16 +211,17 @@ static int s_write_team(app_t *app, const team_t *t, const char *what)
     return rc;
 }
 
-/* Looks a team id up; exit status. */
+/* Looks a team id up, and whether it is a drill team; exit status. */
 static int s_load(app_t *app, const char *what, const char *hex,
-                  domain_id_t *id, team_t *t)
+                  domain_id_t *id, team_t *t, bool *exercise)
 {
     if (!hex || domain_id_parse(id, hex))
         return app_fail(app, APP_EXIT_USAGE, "team %s: '%s' is not a team id "
                         "(32 hex digits; see 'list teams')", what,
                         hex ? hex : "");
-    s_get_t g = {app_model(app), id, t};
+    s_get_t g = {app_model(app), id, t, false};
     int rc = event_log_view_read(node_log(app_node(app)), s_read_team, &g);
+    *exercise = g.exercise;
     if (rc == XY_ENOENT)
         return app_fail(app, APP_EXIT_FAIL, "team %s: no team %s here", what,
                         hex);
@@ -233,7 +244,8 @@ static int s_status(app_t *app, int argc, char **argv)
         return rc;
     domain_id_t id;
     team_t *t = xmalloc(sizeof *t);
-    rc = s_load(app, "status", argv[2], &id, t);
+    bool exercise = false;
+    rc = s_load(app, "status", argv[2], &id, t, &exercise);
     free(t);
     if (rc)
         return rc;
@@ -246,7 +258,7 @@ static int s_status(app_t *app, int argc, char **argv)
                                           "READINESS_", names, sizeof names));
     team_status_event_t e;
     domain_error_t err;
-    rc = team_status_build(&e, &id, r, false, app_user(app), &err);
+    rc = team_status_build(&e, &id, r, exercise, app_user(app), &err);
     if (rc)
         return app_fail(app, APP_EXIT_FAIL, "team status: %s", err.msg);
     return app_write_own(app, &e.ev, "team status", argv[2]);
@@ -261,24 +273,25 @@ int app_cmd_team(app_t *app, int argc, char **argv)
         return s_status(app, argc, argv);
     team_t *t = xcalloc(1, sizeof *t);
     domain_id_t id;
+    bool exercise = false;
     int rc;
     if (strcmp(sub, "add") == 0) {
         app_random_id(t->id.b);
         t->max_deployed_days = TEAM_DEFAULT_MAX_DEPLOYED_DAYS;
         t->min_rest_days = TEAM_DEFAULT_MIN_REST_DAYS;
         t->lat = NAN;
-        rc = s_apply(app, t, argc - 1, argv + 1);
+        rc = s_apply(app, t, &exercise, argc - 1, argv + 1);
         if (!rc && isnan(t->lat))
             rc = app_fail(app, APP_EXIT_USAGE, "team add: --lat and --lon "
                           "(the home base) are required");
         if (!rc)
-            rc = s_write_team(app, t, "add");
+            rc = s_write_team(app, t, "add", exercise);
     } else if (strcmp(sub, "edit") == 0 && argc >= 3) {
-        rc = s_load(app, "edit", argv[2], &id, t);
+        rc = s_load(app, "edit", argv[2], &id, t, &exercise);
         if (!rc)
-            rc = s_apply(app, t, argc - 2, argv + 2);
+            rc = s_apply(app, t, &exercise, argc - 2, argv + 2);
         if (!rc)
-            rc = s_write_team(app, t, "edit");
+            rc = s_write_team(app, t, "edit", exercise);
     } else {
         rc = app_fail(app, APP_EXIT_USAGE, "team: say import FILE.csv, add, "
                       "edit ID or status ID --set READINESS");
@@ -324,9 +337,15 @@ int app_cmd_position(app_t *app, int argc, char **argv)
                       "alerted, en_route, deployed, resting or stood_down");
     if (rc)
         return rc;
+    /* A position carries its team's flag; a team not held here yet is
+     * taken as real (the coordinator checks again on receipt). */
+    team_t *t = xmalloc(sizeof *t);
+    s_get_t g = {app_model(app), &id, t, false};
+    event_log_view_read(node_log(app_node(app)), s_read_team, &g);
+    free(t);
     dispatch_field_event_t e;
     domain_error_t err;
-    rc = dispatch_position_build(&e, &id, lat, lon, acc, r, false,
+    rc = dispatch_position_build(&e, &id, lat, lon, acc, r, g.exercise,
                                  app_user(app), &err);
     if (rc)
         return app_fail(app, APP_EXIT_FAIL, "position: %s", err.msg);

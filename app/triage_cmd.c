@@ -5,6 +5,7 @@
 #include "app/app.h"
 #include "common/xy_error.h"
 #include "common/xy_mem.h"
+#include "domain/exercise.h"
 #include "domain/person.h"
 #include "domain/red_flag.h"
 #include "domain/triage_record.h"
@@ -125,6 +126,14 @@ int app_triage_record(app_t *app, const domain_id_t *pid,
      * other. */
     event_write_t w[2] = {{.kind = EVENT_WRITE_OWN, .own = &r->triage},
                           {.kind = EVENT_WRITE_OWN, .own = &r->flag}};
+    char why[EXERCISE_WHY_MAX];
+    rc = exercise_check_log(node_log(app_node(app)), app_model(app),
+                            &r->triage, NULL, why, sizeof why);
+    if (rc == XY_EEXERCISE)
+        return domain_fail(err, rc, "incident", "refused: %s (exercise and "
+                           "real data must not mix)", why);
+    if (rc)
+        return domain_fail(err, rc, "", "reading: %s", xy_strerror(rc));
     rc = event_log_write(node_log(app_node(app)), w, r->has_flag ? 2 : 1,
                          NULL);
     if (!rc)

@@ -14,6 +14,9 @@ static const config_key_t s_schema[] = {
      "reference data: county boundaries, attenuation, CAP schema"},
     {"http", CONFIG_STRING, "127.0.0.1:8700",
      "web UI and API address HOST:PORT (loopback by default; empty: off)"},
+    {"exercises", CONFIG_STRING, "allow",
+     "exercise data from agents: allow (kept apart from real incidents) or "
+     "refuse (none at all)"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -33,8 +36,9 @@ static const app_command_t s_commands[] = {
     {"zone", app_cmd_zone, APP_NODE_SHARED, "recover ZONE --incident ID",
      "move a zone to recovery and hand its open cases to its services"},
     {"team", app_cmd_team, APP_NODE_SHARED,
-     "import FILE.csv | add --name N --level L --lat --lon --member "
-     "NAME:ROLE[:LANGS[:QUALS]] ... | edit ID [...] | status ID --set R",
+     "import FILE.csv [--exercise] | add --name N --level L --lat --lon "
+     "--member NAME:ROLE[:LANGS[:QUALS]] ... [--exercise] | edit ID [...] | "
+     "status ID --set R",
      "register and edit crisis-intervention teams"},
     {"dispatch", app_cmd_dispatch, APP_NODE_SHARED,
      "plan --incident ID [--zones FILE --out PLAN] | approve PLAN | export "

@@ -357,6 +357,69 @@ static int s_check_origins(const sync_peer_t *p, const event_write_t *w,
     return 0;
 }
 
+static bool s_was_refused(const sync_peer_t *p, const uint8_t *origin,
+                          uint64_t seq)
+{
+    for (size_t i = 0; i < p->n_refused; i++)
+        if (p->refused[i].seq == seq &&
+            memcmp(p->refused[i].origin, origin, XY_ID_LEN) == 0)
+            return true;
+    return false;
+}
+
+static void s_note_refused(sync_peer_t *p, const uint8_t *origin,
+                           uint64_t seq)
+{
+    size_t i;
+    if (p->n_refused < SYNC_REFUSED_MAX) {
+        i = p->n_refused++;
+    } else {
+        i = p->next_refused;
+        p->next_refused = (i + 1) % SYNC_REFUSED_MAX;
+    }
+    memcpy(p->refused[i].origin, origin, XY_ID_LEN);
+    p->refused[i].seq = seq;
+}
+
+/* Whether the io admits one event (its envelope e, its bytes w); a refusal
+ * is remembered and counted once. */
+static bool s_admit_one(sync_peer_t *p, const Xy__Event *e,
+                        const event_write_t *w)
+{
+    if (s_was_refused(p, e->origin.data, e->seq))
+        return false;
+    event_ref_t ref = {.origin = e->origin.data, .seq = e->seq,
+                       .type = (uint32_t)e->body_case, .bytes = w->bytes,
+                       .len = w->len};
+    char why[SYNC_WHY_MAX] = "";
+    if (p->io.admit(p->io.arg, &ref, why, sizeof why))
+        return true;
+    s_note_refused(p, e->origin.data, e->seq);
+    p->st.events_refused++;
+    return false;
+}
+
+/* Asks the io whether each event may be stored, in order; keeps the
+ * admitted ones, in order, at the front of c->w. An event that is not even
+ * an envelope is left to the store, which refuses it item by item. */
+static void s_admit(sync_peer_t *p, s_collect_t *c)
+{
+    if (!p->io.admit)
+        return;
+    size_t kept = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        xy_decoded_t *d = NULL;
+        bool ok = true;
+        if (xy_event_unpack_envelope(c->w[i].bytes, c->w[i].len, &d) == 0 &&
+            xy_decoded_event(d)->origin.len == XY_ID_LEN)
+            ok = s_admit_one(p, xy_decoded_event(d), &c->w[i]);
+        xy_decoded_destroy(&d);
+        if (ok)
+            c->w[kept++] = c->w[i];
+    }
+    c->n = kept;
+}
+
 static int s_ack(sync_peer_t *p, uint64_t pos, bool rewind, bool urgent,
                  uint64_t urgent_last, uint64_t now)
 {
@@ -408,6 +471,9 @@ static int s_on_batch(sync_peer_t *p, const Xy__Batch *b, uint64_t now)
     }
     if (rc)
         goto out;
+    /* Refused events are acknowledged with the batch, so that the peer
+     * does not send them again, and never stored. */
+    s_admit(p, &c);
     uint64_t next = b->urgent || b->last <= p->cursor ? p->cursor : b->last;
     event_cursor_t cur = {p->peer_name, next};
     rc = event_log_write(p->log, c.w, c.n, b->urgent ? NULL : &cur);

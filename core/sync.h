@@ -26,6 +26,8 @@
 #define SYNC_BATCH_MAX_RAW (1024u * 1024)   /* uncompressed batch bytes */
 #define SYNC_URGENT_MAX_EVENTS 64
 #define SYNC_SCOPE_MAX_IDS 64
+#define SYNC_WHY_MAX 200          /* bytes of a refusal's reason, NUL too */
+#define SYNC_REFUSED_MAX 256      /* refused events an engine remembers */
 
 typedef enum sync_role {
     SYNC_AGENT = 1,       /* opens sessions with Hello */
@@ -62,6 +64,17 @@ typedef struct sync_io {
     bool (*urgent)(void *arg, uint32_t type);
     /* Told after events from the peer became durable. NULL: not told. */
     void (*stored)(void *arg, const event_write_t *w, size_t n);
+    /* Whether an event received from the peer may be stored: called for
+     * each event of a batch, in order, before any of them is stored (the
+     * io may read the store; earlier events of the batch are not in it
+     * yet). false refuses it, with a one-line reason written into why (n
+     * bytes): it is counted once in events_refused, acknowledged with the
+     * batch and never stored, and the session goes on. The same event
+     * offered again (urgent, then in bulk) is dropped without asking while
+     * the engine remembers it (the last SYNC_REFUSED_MAX refusals). The
+     * event's bytes are borrowed; its position is 0. NULL: everything is
+     * admitted. */
+    bool (*admit)(void *arg, const event_ref_t *ev, char *why, size_t n);
     void *arg;
 } sync_io_t;
 

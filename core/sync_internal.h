@@ -19,6 +19,14 @@ typedef struct sync_flight {
     uint64_t sent_at;  /* when it was sent */
 } sync_flight_t;
 
+/* An event the io refused: the same event may come again at once (on
+ * the urgent lane, then in bulk before the urgent ack) and is then dropped
+ * without asking, counting or logging it twice. */
+typedef struct sync_refused {
+    uint8_t origin[XY_ID_LEN];
+    uint64_t seq;
+} sync_refused_t;
+
 /* An event sent on the urgent lane: bulk batches leave it out only once
  * the peer acknowledged its urgent batch, so a lost urgent batch costs
  * latency, never the event. */
@@ -56,6 +64,9 @@ struct sync_peer {
     uint64_t rate_since;           /* start of the span they cover */
     /* receiving half: the peer's feed to us */
     uint64_t cursor;               /* durable, as stored */
+    sync_refused_t refused[SYNC_REFUSED_MAX]; /* recently refused, a ring */
+    size_t n_refused;              /* entries in use */
+    size_t next_refused;           /* the one replaced next when full */
     /* timers */
     uint64_t last_heard;           /* last frame from the peer */
     uint64_t last_sent;            /* last frame to the peer */

@@ -47,6 +47,10 @@ typedef struct sync_policy {
      * each. NULL: subscribe to everything. */
     void (*topics)(void *arg, const sync_scope_t *scope,
                    void (*add)(void *ctx, const char *topic), void *ctx);
+    /* Coordinator: whether an event an agent sent may be stored (see
+     * sync_io_t.admit). A refusal is logged on stderr, one line naming the
+     * agent, the event and the reason. NULL: everything is admitted. */
+    bool (*admit)(void *arg, const event_ref_t *ev, char *why, size_t n);
     void *arg;
 } sync_policy_t;
 

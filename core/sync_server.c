@@ -164,6 +164,21 @@ static bool s_speer_urgent(void *arg, uint32_t type)
     return sync_policy_urgent(&sp->srv->pol, type);
 }
 
+static bool s_speer_admit(void *arg, const event_ref_t *ev, char *why,
+                          size_t n)
+{
+    s_speer_t *sp = arg;
+    const sync_policy_t *pol = &sp->srv->pol;
+    if (!pol->admit || pol->admit(pol->arg, ev, why, n))
+        return true;
+    char origin[2 * XY_ID_LEN + 1];
+    xy_hex(origin, ev->origin, XY_ID_LEN);
+    fprintf(stderr, "sync: agent %s: refused event %s:%llu (%s): %s\n",
+            sp->name, origin, (unsigned long long)ev->seq,
+            xy_event_type_name((Xy__Event__BodyCase)ev->type), why);
+    return false;
+}
+
 static s_speer_t *s_peer_get(sync_server_t *s, const char *name)
 {
     s_speer_t *sp = s_peer_find(s, name);
@@ -183,7 +198,7 @@ static s_speer_t *s_peer_get(sync_server_t *s, const char *name)
      * urgency. */
     sync_io_t io = {.send = s_peer_send, .stored = s_peer_stored,
                     .in_scope = s_speer_in_scope, .urgent = s_speer_urgent,
-                    .arg = sp};
+                    .admit = s_speer_admit, .arg = sp};
     if (sync_peer_new(&sp->peer, s->log, &o, &io)) {
         free(sp);
         return NULL;

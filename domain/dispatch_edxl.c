@@ -1,6 +1,7 @@
 /* EDXL-RM-style export (dispatch_edxl.h). */
 #include "domain/dispatch_edxl.h"
 #include "domain/dispatch_model.h"
+#include "domain/exercise.h"
 #include "common/xy_error.h"
 
 #include <libxml/xmlwriter.h>
@@ -23,24 +24,36 @@ static void s_el(xmlTextWriterPtr w, const char *name, const char *text)
     xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST text);
 }
 
+/* What every message of one export shares. */
+typedef struct s_doc {
+    const char *sent;      /* SentDateTime */
+    const char *incident;  /* IncidentID */
+    bool exercise;         /* the incident is an exercise */
+} s_doc_t;
+
 static void s_header(xmlTextWriterPtr w, const char *type, const char *id,
-                     const char *sent, const char *incident)
+                     const s_doc_t *d)
 {
     xmlTextWriterStartElement(w, BAD_CAST type);
     s_el(w, "MessageID", id);
-    s_el(w, "SentDateTime", sent);
+    s_el(w, "SentDateTime", d->sent);
     s_el(w, "MessageContentType", type);
+    /* EDXL-RM has no exercise status: the free-text descriptions say it. */
+    if (d->exercise)
+        s_el(w, "MessageDescription", EXERCISE_BANNER);
     xmlTextWriterStartElement(w, BAD_CAST "IncidentInformation");
-    s_el(w, "IncidentID", incident);
+    if (d->exercise)
+        s_el(w, "IncidentDescription", EXERCISE_BANNER);
+    s_el(w, "IncidentID", d->incident);
     xmlTextWriterEndElement(w);
 }
 
 static void s_request(xmlTextWriterPtr w, const dispatch_zone_t *z,
-                      const char *sent, const char *incident)
+                      const s_doc_t *d)
 {
     char id[DOMAIN_ID_HEX], num[32];
     domain_id_format(&z->id, id);
-    s_header(w, "RequestResource", id, sent, incident);
+    s_header(w, "RequestResource", id, d);
     xmlTextWriterStartElement(w, BAD_CAST "ResourceInformation");
     s_el(w, "ResourceInfoElementID", id);
     xmlTextWriterStartElement(w, BAD_CAST "Resource");
@@ -77,9 +90,8 @@ static void s_request(xmlTextWriterPtr w, const dispatch_zone_t *z,
     xmlTextWriterEndElement(w);
 }
 
-static void s_commit(xmlTextWriterPtr w, json_t *o, const char *sent,
-                     const char *incident, view_txn_t *vt,
-                     const domain_model_t *m)
+static void s_commit(xmlTextWriterPtr w, json_t *o, const s_doc_t *d,
+                     view_txn_t *vt, const domain_model_t *m)
 {
     const char *team = json_string_value(json_object_get(o, "team"));
     const char *by = json_string_value(json_object_get(o, "acknowledged_by"));
@@ -89,7 +101,7 @@ static void s_commit(xmlTextWriterPtr w, json_t *o, const char *sent,
                  dispatch_team_get(vt, m, &tid, t, NULL) == 0;
     char num[32], when[32];
     s_header(w, "CommitResource",
-             json_string_value(json_object_get(o, "id")), sent, incident);
+             json_string_value(json_object_get(o, "id")), d);
     xmlTextWriterStartElement(w, BAD_CAST "ResourceInformation");
     s_el(w, "ResourceInfoElementID",
          json_string_value(json_object_get(o, "zone")));
@@ -152,16 +164,21 @@ int dispatch_edxl_export(char **out, view_txn_t *vt, const domain_model_t *m,
     char inc[DOMAIN_ID_HEX], sent[32];
     domain_id_format(incident, inc);
     s_time(sent, now_ms);
+    s_doc_t d = {sent, inc, false};
+    if (exercise_incident(vt, m, incident->b, &d.exercise) == XY_ENOENT)
+        d.exercise = false;
     xmlTextWriterSetIndent(w, 1);
     xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
+    if (d.exercise)
+        xmlTextWriterWriteComment(w, BAD_CAST " " EXERCISE_BANNER " ");
     xmlTextWriterStartElement(w, BAD_CAST "EDXLResourceMessages");
     xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns", BAD_CAST S_NS);
     for (size_t j = 0; j < n_zones; j++)
-        s_request(w, &zones[j], sent, inc);
+        s_request(w, &zones[j], &d);
     size_t i;
     json_t *o;
     json_array_foreach(orders, i, o)
-        s_commit(w, o, sent, inc, vt, m);
+        s_commit(w, o, &d, vt, m);
     xmlTextWriterEndDocument(w);
     xmlFreeTextWriter(w);
     json_decref(orders);

@@ -4,6 +4,7 @@
  * keyed by zone and instrument, which also keeps the output sorted. */
 #include "domain/followup_model.h"
 #include "domain/case.h"
+#include "domain/exercise.h"
 #include "domain/followup.h"
 #include "domain/handoff.h"
 #include "domain/lww.h"
@@ -281,5 +282,16 @@ json_t *followup_report(view_txn_t *vt, const domain_model_t *m,
     if (view_scan(vt, m->persons, NULL, 0, s_person, &r) >= 0)
         out = s_finish(&r);
     json_decref(r.zones);
+    /* A drill's report says so wherever it is shown or sent. */
+    bool exercise = false;
+    int rc = out ? exercise_incident(vt, m, incident->b, &exercise) : 0;
+    if (rc && rc != XY_ENOENT) {
+        json_decref(out);
+        return NULL;
+    }
+    if (out)
+        json_object_set_new(out, "exercise", json_boolean(exercise));
+    if (out && exercise)
+        json_object_set_new(out, "banner", json_string(EXERCISE_BANNER));
     return out;
 }

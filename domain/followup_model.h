@@ -24,7 +24,8 @@ void followup_model_register(domain_model_t *m);
  * declined, follow-ups upcoming / due / overdue / done / missed / lost
  * (pending ones of closed cases left out), and per instrument the trend
  * of re-screen scores (persons with two or more, improved, worse,
- * unchanged, mean change from first to last). NULL on a store error. */
+ * unchanged, mean change from first to last); "exercise" (bool) and, for
+ * a drill, "banner" (EXERCISE_BANNER). NULL on a store error. */
 json_t *followup_report(view_txn_t *vt, const domain_model_t *m,
                         const domain_id_t *incident, uint64_t now_ms,
                         uint64_t grace_ms);

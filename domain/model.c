@@ -5,6 +5,7 @@
 #include "domain/lww.h"
 #include "domain/assessment.h"
 #include "domain/dispatch_model.h"
+#include "domain/exercise.h"
 #include "domain/followup_model.h"
 #include "domain/people_model.h"
 #include "common/xy_error.h"
@@ -235,6 +236,7 @@ domain_model_t *domain_model_new(void)
     people_model_register(m);
     dispatch_model_register(m);
     followup_model_register(m);
+    exercise_model_register(m);
     return m;
 }
 

@@ -41,6 +41,7 @@ typedef struct domain_model {
     int cases_closed;    /* person_id -> LWW closure reason */
     int case_activity;   /* person_id -> max (hlc, origin) flag or reopen */
     int zone_phases;     /* zone_id -> LWW [phase][incident] */
+    int exercise_marks;  /* incident_id -> flags of events held (exercise.h) */
 } domain_model_t;
 
 /* Creates the model with every view and reducer. The caller owns it. */

@@ -83,7 +83,12 @@ typedef struct pfif_export_stats {
     size_t written;   /* person records written */
     size_t sealed;    /* skipped: sealed to a key not held */
     size_t unnamed;   /* skipped: registered without personal data */
+    size_t exercise;  /* of those written, exercise persons */
 } pfif_export_stats_t;
+
+/* The source_name of an exercise person (PFIF has no exercise field). */
+#define PFIF_EXERCISE_SOURCE "EXERCISE 演练 (Xinyuan drill data)"
+
 
 /* Starts a document whose record ids are "<domain>/<person id hex>"
  * (domain NULL or "": PFIF_DOMAIN_DEFAULT). *out is owned by the caller
@@ -95,7 +100,9 @@ int pfif_export_new(pfif_export_t **out, const char *domain);
  * source_date from time_ms (the registration's time), full_name, given and
  * family name when the name is a Chinese name of 2 to 4 characters (a
  * known two-character surname taken whole), sex, date_of_birth (the year)
- * and age (the band, "35-39"). A person whose data is sealed to a key not
+ * and age (the band, "35-39"). An exercise person is marked: an XML
+ * comment before it and its source_name and description say EXERCISE
+ * (docs/pfif.md). A person whose data is sealed to a key not
  * held (p->pd NULL) or who has none is skipped and counted. XY_ESTATE
  * after pfif_export_finish. */
 int pfif_export_add(pfif_export_t *x, const person_view_t *p,

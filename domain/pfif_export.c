@@ -13,6 +13,7 @@
 
 #include "common/xy_error.h"
 #include "common/xy_mem.h"
+#include "domain/exercise.h"
 
 struct pfif_export {
     xmlBufferPtr buf;             /* the document so far */
@@ -116,17 +117,25 @@ int pfif_export_add(pfif_export_t *x, const person_view_t *p,
     snprintf(id, sizeof id, "%s/%s", x->domain,
              domain_id_format(&p->id, hex));
     s_time(when, time_ms);
+    /* PFIF has no exercise field: an exercise person is marked where any
+     * reader sees it, a comment, the source's name and the description. */
+    if (p->exercise)
+        xmlTextWriterWriteComment(x->w, BAD_CAST " " EXERCISE_BANNER " ");
     /* Element order of the PFIF 1.4 person sequence. */
     xmlTextWriterStartElementNS(x->w, BAD_CAST "pfif", BAD_CAST "person",
                                 NULL);
     s_el(x->w, "person_record_id", id);
     s_el(x->w, "entry_date", when);
+    if (p->exercise)
+        s_el(x->w, "source_name", PFIF_EXERCISE_SOURCE);
     s_el(x->w, "source_date", when);
     s_el(x->w, "full_name", p->pd->name);
     if (s_split_name(p->pd->name, family, given, sizeof family)) {
         s_el(x->w, "given_name", given);
         s_el(x->w, "family_name", family);
     }
+    if (p->exercise)
+        s_el(x->w, "description", EXERCISE_BANNER);
     if (p->reg->sex == XY__SEX__SEX_FEMALE)
         s_el(x->w, "sex", "female");
     else if (p->reg->sex == XY__SEX__SEX_MALE)
@@ -142,6 +151,7 @@ int pfif_export_add(pfif_export_t *x, const person_view_t *p,
     s_el(x->w, "age", text);
     xmlTextWriterEndElement(x->w);
     x->stats.written++;
+    x->stats.exercise += p->exercise;
     return 0;
 }
 

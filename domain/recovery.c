@@ -3,6 +3,7 @@
  * people to place each open case. */
 #include "domain/recovery.h"
 #include "domain/case.h"
+#include "domain/exercise.h"
 #include "domain/followup_model.h"
 #include "domain/handoff.h"
 #include "domain/lww.h"
@@ -23,6 +24,7 @@ typedef struct s_ctx {
     view_txn_t *vt;
     const domain_model_t *m;
     domain_id_t incident, zone;
+    bool exercise;       /* the incident's flag: services must share it */
     s_room_t rooms[RECOVERY_SERVICES_MAX];
     size_t n_rooms;
     recovery_plan_t *out;
@@ -34,6 +36,12 @@ static int s_service(const service_t *s, void *arg)
     s_ctx_t *c = arg;
     if (!service_serves(s, &c->zone))
         return 0;
+    const void *v;
+    size_t n;
+    if (lww_get(c->vt, c->m->services, s->id.b, DOMAIN_ID_LEN, &v, &n) ||
+        n < 1 || (((const uint8_t *)v)[0] != 0) != c->exercise)
+        return 0; /* drill services never take real people, nor real ones
+                     drill people */
     if (c->n_rooms == RECOVERY_SERVICES_MAX)
         return XY_ETOOBIG;
     c->rooms[c->n_rooms++] = (s_room_t){s->id, (int64_t)s->capacity};
@@ -137,7 +145,10 @@ int recovery_plan(view_txn_t *vt, const domain_model_t *m,
     c->incident = *incident;
     c->zone = *zone;
     c->out = out;
-    int rc = service_each(vt, m, s_service, c);
+    int rc = exercise_incident(vt, m, incident->b, &c->exercise);
+    rc = rc == XY_ENOENT ? 0 : rc;
+    if (!rc)
+        rc = service_each(vt, m, s_service, c);
     if (!rc && c->n_rooms)
         rc = handoff_each(vt, m, NULL, s_load, c);
     if (!rc) {

@@ -5,7 +5,10 @@
  * everything else fanned out. An agent subscribes to "r" and to each
  * incident of its scope ("i" alone when its scope is everything). */
 #include "domain/sync_policy.h"
+#include "common/xy_error.h"
 #include "common/xy_mem.h"
+
+#include <stdio.h>
 
 #include <string.h>
 
@@ -99,6 +102,32 @@ static void s_topics(void *arg, const sync_scope_t *scope,
         xy_hex(topic + 1, scope->incidents[i], XY_ID_LEN);
         add(ctx, topic);
     }
+}
+
+bool domain_sync_admit(void *arg, const event_ref_t *ev, char *why,
+                       size_t n)
+{
+    domain_sync_admission_t *a = arg;
+    xy_decoded_t *d = NULL;
+    if (xy_event_unpack_envelope(ev->bytes, ev->len, &d))
+        return true; /* the store refuses what is not an event */
+    const Xy__Event *e = xy_decoded_event(d);
+    int rc = 0;
+    if (a->refuse_exercises && e->exercise) {
+        snprintf(why, n, "exercise event: this command center accepts no "
+                 "exercise data (\"exercises\": \"refuse\")");
+        rc = XY_EEXERCISE;
+    } else {
+        rc = exercise_check_log(a->log, a->m, e, &a->memo, why, n);
+    }
+    xy_decoded_destroy(&d);
+    return rc != XY_EEXERCISE;
+}
+
+void domain_sync_policy_admit(sync_policy_t *p, domain_sync_admission_t *a)
+{
+    p->admit = domain_sync_admit;
+    p->arg = a;
 }
 
 void domain_sync_policy(sync_policy_t *p)
