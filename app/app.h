@@ -119,6 +119,8 @@ int app_cmd_run(app_t *app, int argc, char **argv);
 int app_cmd_incident(app_t *app, int argc, char **argv);
 int app_cmd_person(app_t *app, int argc, char **argv);
 int app_cmd_triage(app_t *app, int argc, char **argv);
+/* The node's users of the web UI and API (app/user_cmd.c). */
+int app_cmd_user(app_t *app, int argc, char **argv);
 
 /* How long a red flag may stay unacknowledged before it escalates, from
  * the configuration (flag_ack_timeout_min), in ms. */

@@ -81,5 +81,9 @@ const app_command_t app_common_commands[] = {
      "export --incident ID [--out FILE] | import FILE --incident ID "
      "--site-default S [--skip-bad --age-band-default N --exercise]",
      "exchange persons with family-reunification systems (PFIF)"},
+    {"user", app_cmd_user, APP_NODE_SHARED,
+     "add NAME --role ROLE [--password-file F] | list | remove NAME | "
+     "passwd NAME [--password-file F]",
+     "users of the web UI and API (password: F or $XINYUAN_USER_PASSWORD)"},
     {NULL, NULL, 0, NULL, NULL},
 };

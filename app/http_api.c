@@ -1,15 +1,19 @@
-/* The HTTP API of both daemons (http_api.h, docs/api.md). Every route reads
- * the views in one read transaction and turns them into JSON with the
- * domain listings the command line uses, or validates a JSON body and
- * records it with the domain builder the matching command uses. Errors are
- * {"error": {"code", "field", "message"}} with a status that says whose
- * fault it is. */
-#include "app/http_api.h"
+/* The HTTP API of both daemons (http_api.h, docs/api.md): the route table
+ * (each route with the permission it needs, checked by the guard of
+ * http_auth.c), the shared helpers of http_api_internal.h, and the routes
+ * of incidents, counts, flags, instruments, assessments, reports, triage
+ * and team readiness. Every route reads the views in one read transaction
+ * and turns them into JSON with the domain listings the command line uses,
+ * or validates a JSON body and records it with the domain builder the
+ * matching command uses. Errors are {"error": {"code", "field",
+ * "message"}} with a status that says whose fault it is. */
+#include "app/http_api_internal.h"
 #include "common/xy_error.h"
 #include "common/xy_mem.h"
 #include "core/http.h"
 #include "domain/assessment.h"
 #include "domain/dispatch_model.h"
+#include "domain/exercise.h"
 #include "domain/team.h"
 #include "domain/followup.h"
 #include "domain/followup_model.h"
@@ -27,16 +31,10 @@
 #define S_POLL_MS 250     /* how often the log is checked for growth */
 #define S_VULN_TEXT 512   /* longest vulnerability list, joined */
 
-struct app_http {
-    app_t *app;            /* borrowed: the daemon */
-    http_server_t *srv;    /* the server */
-    uint64_t last_pos;     /* log position last announced */
-};
-
 /* ------------------------------------------------------------ helpers */
 
-static void s_error(http_response_t *resp, int status, int code,
-                    const char *field, const char *msg)
+void api_error(http_response_t *resp, int status, int code,
+               const char *field, const char *msg)
 {
     resp->status = status;
     json_decref(resp->json);
@@ -45,8 +43,7 @@ static void s_error(http_response_t *resp, int status, int code,
                            "message", msg);
 }
 
-/* The HTTP status of a domain or store error. */
-static int s_status_of(int code)
+int api_status_of(int code)
 {
     switch (code) {
     case XY_ENOENT:
@@ -69,14 +66,13 @@ static int s_status_of(int code)
     }
 }
 
-static void s_domain_error(http_response_t *resp, const domain_error_t *err)
+void api_domain_error(http_response_t *resp, const domain_error_t *err)
 {
-    s_error(resp, s_status_of(err->code), err->code, err->field, err->msg);
+    api_error(resp, api_status_of(err->code), err->code, err->field,
+              err->msg);
 }
 
-/* Parses the request body as a JSON object; says what is wrong and
- * returns NULL otherwise. */
-static json_t *s_body(const http_request_t *req, http_response_t *resp)
+json_t *api_body(const http_request_t *req, http_response_t *resp)
 {
     json_error_t je;
     json_t *o = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES,
@@ -86,27 +82,77 @@ static json_t *s_body(const http_request_t *req, http_response_t *resp)
         snprintf(msg, sizeof msg, "the body must be a JSON object%s%s",
                  o ? "" : ": ", o ? "" : je.text);
         json_decref(o);
-        s_error(resp, 400, XY_EPARSE, "", msg);
+        api_error(resp, 400, XY_EPARSE, "", msg);
         return NULL;
     }
     return o;
 }
 
-/* Writes one own event; 0 or a store error. */
-static int s_write(app_t *app, Xy__Event *ev, uint64_t *position)
+int api_write(app_http_t *h, Xy__Event *ev, uint64_t *position,
+              http_response_t *resp)
 {
+    event_log_t *log = node_log(app_node(h->app));
+    exercise_memo_t *memo = xcalloc(1, sizeof *memo);
+    char why[EXERCISE_WHY_MAX], msg[EXERCISE_WHY_MAX + 64];
+    int rc = exercise_check_log(log, app_model(h->app), ev, memo, why,
+                                sizeof why);
+    free(memo);
+    if (rc == XY_EEXERCISE) {
+        snprintf(msg, sizeof msg, "refused: %s (exercise and real data must "
+                 "not mix)", why);
+        api_error(resp, 409, rc, "exercise", msg);
+        return rc;
+    }
     event_write_t w = {.kind = EVENT_WRITE_OWN, .own = ev};
-    int rc = event_log_write(node_log(app_node(app)), &w, 1, NULL);
+    if (!rc)
+        rc = event_log_write(log, &w, 1, NULL);
     if (!rc)
         rc = w.status;
-    if (!rc && position)
+    if (rc) {
+        api_error(resp, 500, rc, "", xy_strerror(rc));
+        return rc;
+    }
+    if (position)
         *position = w.position;
+    return 0;
+}
+
+uint64_t api_wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+const char *api_author(const app_http_t *h)
+{
+    return h->caller.user[0] ? h->caller.user : app_user(h->app);
+}
+
+int api_read(app_http_t *h, int (*fn)(view_txn_t *vt, void *arg), void *arg,
+             http_response_t *resp)
+{
+    int rc = event_log_view_read(node_log(app_node(h->app)), fn, arg);
+    if (rc && rc != XY_ENOENT)
+        api_error(resp, 500, rc, "", xy_strerror(rc));
     return rc;
+}
+
+int api_query_id(const http_request_t *req, const char *name,
+                 domain_id_t *id, http_response_t *resp)
+{
+    char v[64], msg[96];
+    const char *text = http_query_get(req, name, v, sizeof v);
+    if (text && domain_id_parse(id, text) == 0)
+        return 0;
+    snprintf(msg, sizeof msg, "?%s= needs an id of 32 hex digits", name);
+    api_error(resp, 400, XY_EINVAL, name, msg);
+    return XY_EINVAL;
 }
 
 /* ------------------------------------------------------------ listings */
 
-enum s_listing { L_INCIDENTS, L_PERSONS, L_SITES, L_LEVELS, L_FLAGS,
+enum s_listing { L_INCIDENTS, L_SITES, L_LEVELS, L_FLAGS,
                  L_FLAGS_OPEN };
 
 typedef struct s_read {
@@ -122,9 +168,6 @@ static int s_read_cb(view_txn_t *vt, void *arg)
     switch (r->what) {
     case L_INCIDENTS:
         r->out = incident_list(vt, r->m);
-        break;
-    case L_PERSONS:
-        r->out = person_list(vt, r->m);
         break;
     case L_SITES:
         r->out = person_site_counts(vt, r->m);
@@ -158,7 +201,7 @@ static json_t *s_listing(app_http_t *h, enum s_listing what,
     int rc = event_log_view_read(node_log(app_node(h->app)), s_read_cb, &r);
     if (rc) {
         json_decref(r.out);
-        s_error(resp, 500, rc, "", xy_strerror(rc));
+        api_error(resp, 500, rc, "", xy_strerror(rc));
         return NULL;
     }
     resp->json = r.out;
@@ -170,13 +213,6 @@ static void s_get_incidents(void *arg, const http_request_t *req,
 {
     (void)req;
     s_listing(arg, L_INCIDENTS, resp);
-}
-
-static void s_get_persons(void *arg, const http_request_t *req,
-                          http_response_t *resp)
-{
-    (void)req;
-    s_listing(arg, L_PERSONS, resp);
 }
 
 static void s_get_flags(void *arg, const http_request_t *req,
@@ -214,13 +250,24 @@ static void s_get_status(void *arg, const http_request_t *req,
     event_log_t *log = node_log(app_node(app));
     char nid[33];
     xy_hex(nid, node_identity(app_node(app))->node_id, 16);
+    json_t *incidents = s_listing(h, L_INCIDENTS, resp), *o;
+    if (!incidents)
+        return;
+    resp->json = NULL; /* incidents is held here */
     json_t *live = spec->live_status ? spec->live_status(app) : NULL;
+    bool exercise = false;
+    size_t i;
+    json_array_foreach(incidents, i, o)
+        exercise = exercise || json_is_true(json_object_get(o, "exercise"));
+    json_decref(incidents);
     resp->json = json_pack(
         "{s:s, s:s, s:s, s:I, s:I, s:o}", "role", spec->role, "name",
         config_string(node_config(app_node(app)), "name"), "node_id", nid,
         "events", (json_int_t)event_log_count(log), "last_position",
         (json_int_t)event_log_last_position(log), "live",
         live ? live : json_null());
+    if (exercise)
+        json_object_set_new(resp->json, "exercise", json_true());
 }
 
 static void s_get_instruments(void *arg, const http_request_t *req,
@@ -286,16 +333,16 @@ static void s_get_incident_view(app_http_t *h, const http_request_t *req,
     const char *id = http_query_get(req, "incident", v, sizeof v);
     s_incident_read_t r = {app_model(h->app), {{0}}, report, NULL};
     if (!id || domain_id_parse(&r.incident, id)) {
-        s_error(resp, 400, XY_EINVAL, "incident",
-                "?incident= needs an incident id of 32 hex digits");
+        api_error(resp, 400, XY_EINVAL, "incident",
+                  "?incident= needs an incident id of 32 hex digits");
         return;
     }
     int rc = event_log_view_read(node_log(app_node(h->app)), s_incident_cb,
                                  &r);
     if (rc) {
         json_decref(r.out);
-        s_error(resp, s_status_of(rc), rc, "incident",
-                rc == XY_ENOENT ? "no assessment held for this incident"
+        api_error(resp, api_status_of(rc), rc, "incident",
+                  rc == XY_ENOENT ? "no assessment held for this incident"
                                 : xy_strerror(rc));
         return;
     }
@@ -337,8 +384,8 @@ static int s_join(json_t *arr, char *buf, size_t len, http_response_t *resp)
     }
     return 0;
 bad:
-    s_error(resp, 400, XY_EINVAL, "vulnerability",
-            "vulnerability must be a short array of names");
+    api_error(resp, 400, XY_EINVAL, "vulnerability",
+              "vulnerability must be a short array of names");
     return XY_EINVAL;
 }
 
@@ -346,7 +393,7 @@ static void s_post_person(void *arg, const http_request_t *req,
                           http_response_t *resp)
 {
     app_http_t *h = arg;
-    json_t *b = s_body(req, resp);
+    json_t *b = api_body(req, resp);
     if (!b)
         return;
     domain_id_t incident, id;
@@ -354,11 +401,11 @@ static void s_post_person(void *arg, const http_request_t *req,
     json_t *age = json_object_get(b, "age_band");
     char vuln[S_VULN_TEXT];
     if (!inc || domain_id_parse(&incident, inc))
-        s_error(resp, 400, XY_EINVAL, "incident",
-                "incident must be an incident id of 32 hex digits");
+        api_error(resp, 400, XY_EINVAL, "incident",
+                  "incident must be an incident id of 32 hex digits");
     else if (!json_is_integer(age))
-        s_error(resp, 400, XY_EINVAL, "age_band",
-                "age_band must be a whole number (a multiple of 5)");
+        api_error(resp, 400, XY_EINVAL, "age_band",
+                  "age_band must be a whole number (a multiple of 5)");
     else if (s_join(json_object_get(b, "vulnerability"), vuln, sizeof vuln,
                     resp) == 0) {
         json_int_t a = json_integer_value(age);
@@ -369,19 +416,17 @@ static void s_post_person(void *arg, const http_request_t *req,
             .language = json_string_value(json_object_get(b, "language")),
             .vulnerability = vuln[0] ? vuln : NULL,
             .site = json_string_value(json_object_get(b, "site")),
-            .worker = app_user(h->app),
+            .worker = api_author(h),
             .exercise = json_is_true(json_object_get(b, "exercise")),
-            .author = app_user(h->app)};
+            .author = api_author(h)};
         app_random_id(id.b);
         domain_event_t de;
         domain_error_t err;
         uint64_t pos = 0;
         int rc = person_register(&de, &id, &in, &err);
         if (rc)
-            s_domain_error(resp, &err);
-        else if ((rc = s_write(h->app, &de.ev, &pos)))
-            s_error(resp, 500, rc, "", xy_strerror(rc));
-        else {
+            api_domain_error(resp, &err);
+        else if (api_write(h, &de.ev, &pos, resp) == 0) {
             char hex[DOMAIN_ID_HEX];
             resp->status = 201;
             resp->json = json_pack("{s:s, s:I}", "id",
@@ -429,7 +474,7 @@ static int s_parse_triage(json_t *b, s_screens_t *t, http_response_t *resp)
             if (!json_is_integer(a) || x < 0 || x > 99) {
                 snprintf(msg, sizeof msg, "%s item %zu: an answer is a small "
                          "whole number, or null for none", name, i + 1);
-                s_error(resp, 400, XY_EANSWER, "screens", msg);
+                api_error(resp, 400, XY_EANSWER, "screens", msg);
                 return XY_EANSWER;
             }
             t->answers[t->n][i] = (int)x;
@@ -448,12 +493,12 @@ static int s_parse_triage(json_t *b, s_screens_t *t, http_response_t *resp)
     }
     return 0;
 bad_screens:
-    s_error(resp, 400, XY_EINVAL, "screens", "screens must be an object "
-            "{\"PHQ-9\": [answers...], ...} of at most 16 instruments");
+    api_error(resp, 400, XY_EINVAL, "screens", "screens must be an object "
+              "{\"PHQ-9\": [answers...], ...} of at most 16 instruments");
     return XY_EINVAL;
 bad_factors:
-    s_error(resp, 400, XY_EINVAL, "factors",
-            "factors must be an array of: " APP_TRIAGE_FACTORS);
+    api_error(resp, 400, XY_EINVAL, "factors",
+              "factors must be an array of: " APP_TRIAGE_FACTORS);
     return XY_EINVAL;
 }
 
@@ -461,7 +506,7 @@ static void s_post_triage(void *arg, const http_request_t *req,
                           http_response_t *resp)
 {
     app_http_t *h = arg;
-    json_t *b = s_body(req, resp);
+    json_t *b = api_body(req, resp);
     if (!b)
         return;
     const char *person = json_string_value(json_object_get(b, "person"));
@@ -469,8 +514,8 @@ static void s_post_triage(void *arg, const http_request_t *req,
     s_screens_t *t = xcalloc(1, sizeof *t);
     triage_record_t *r = NULL;
     if (!person || domain_id_parse(&pid, person)) {
-        s_error(resp, 400, XY_EINVAL, "person",
-                "person must be a person id of 32 hex digits");
+        api_error(resp, 400, XY_EINVAL, "person",
+                  "person must be a person id of 32 hex digits");
         goto out;
     }
     if (s_parse_triage(b, t, resp))
@@ -480,7 +525,7 @@ static void s_post_triage(void *arg, const http_request_t *req,
     int rc = app_triage_record(h->app, &pid, t->s, t->n, t->factors, r, &tid,
                                &fid, &err);
     if (rc) {
-        s_domain_error(resp, &err);
+        api_domain_error(resp, &err);
         goto out;
     }
     char th[DOMAIN_ID_HEX], fh[DOMAIN_ID_HEX];
@@ -515,40 +560,35 @@ static int s_find_flag(view_txn_t *vt, void *arg)
     size_t i;
     json_array_foreach(all, i, o)
     {
-        const char *by = json_string_value(json_object_get(o, "acknowledged_by"));
-        if (by && strcmp(json_string_value(json_object_get(o, "id")), hex) == 0)
+        const char *by =
+            json_string_value(json_object_get(o, "acknowledged_by"));
+        if (by && strcmp(json_string_value(json_object_get(o, "id")), hex) ==
+                      0)
             snprintf(f->by, sizeof f->by, "%s", by);
     }
     json_decref(all);
     return 0;
 }
 
-/* POST /api/flags/{id}/ack */
-/* Reads the id of a path prefix + 32 hex digits + suffix ("/api/flags/"
- * ID "/ack") into id and hex. On a mismatch answers 404 naming what the
- * route expects and returns XY_ENOENT. */
-static int s_path_id(const http_request_t *req, const char *prefix,
-                     const char *suffix, const char *what, domain_id_t *id,
-                     char hex[DOMAIN_ID_HEX], http_response_t *resp)
+int api_path_id(const http_request_t *req, const char *prefix,
+                const char *what, domain_id_t *id, char hex[DOMAIN_ID_HEX],
+                http_response_t *resp)
 {
     const char *rest = req->path + strlen(prefix);
-    size_t sl = strlen(suffix);
-    if (strlen(rest) != 32 + sl || strcmp(rest + 32, suffix) != 0) {
-        char msg[128];
-        snprintf(msg, sizeof msg, "say POST %s{id}%s", prefix, suffix);
-        s_error(resp, 404, XY_ENOENT, "", msg);
-        return XY_ENOENT;
+    size_t n = strcspn(rest, "/");
+    if (n == 32) {
+        memcpy(hex, rest, 32);
+        hex[32] = '\0';
+        if (domain_id_parse(id, hex) == 0)
+            return 0;
     }
-    memcpy(hex, rest, 32);
-    hex[32] = '\0';
-    if (domain_id_parse(id, hex)) {
-        char msg[64];
-        snprintf(msg, sizeof msg, "no such %s", what);
-        s_error(resp, 404, XY_ENOENT, what, msg);
-        return XY_ENOENT;
-    }
-    return 0;
+    char msg[96];
+    snprintf(msg, sizeof msg, "no such %s: an id is 32 hex digits", what);
+    api_error(resp, 404, XY_ENOENT, what, msg);
+    return XY_ENOENT;
 }
+
+/* POST /api/flags/{id}/ack */
 
 static void s_post_ack(void *arg, const http_request_t *req,
                        http_response_t *resp)
@@ -556,9 +596,9 @@ static void s_post_ack(void *arg, const http_request_t *req,
     app_http_t *h = arg;
     char hex[DOMAIN_ID_HEX];
     domain_id_t fid;
-    if (s_path_id(req, "/api/flags/", "/ack", "flag", &fid, hex, resp))
+    if (api_path_id(req, "/api/flags/", "flag", &fid, hex, resp))
         return;
-    json_t *b = s_body(req, resp);
+    json_t *b = api_body(req, resp);
     if (!b)
         return;
     s_flag_t f = {.m = app_model(h->app), .id = &fid};
@@ -568,19 +608,17 @@ static void s_post_ack(void *arg, const http_request_t *req,
     const char *by = json_string_value(json_object_get(b, "by"));
     const char *action = json_string_value(json_object_get(b, "action"));
     if (rc == XY_ENOENT)
-        s_error(resp, 404, rc, "flag", "no such red flag here");
+        api_error(resp, 404, rc, "flag", "no such red flag here");
     else if (rc)
-        s_error(resp, 500, rc, "", xy_strerror(rc));
+        api_error(resp, 500, rc, "", xy_strerror(rc));
     else if (f.by[0]) {
         char msg[160];
         snprintf(msg, sizeof msg, "already acknowledged by %s", f.by);
-        s_error(resp, 409, XY_ESTATE, "flag", msg);
+        api_error(resp, 409, XY_ESTATE, "flag", msg);
     } else if ((rc = red_flag_ack(&de, &fid, &f.incident, by, action,
-                                  f.exercise, app_user(h->app), &err)))
-        s_domain_error(resp, &err);
-    else if ((rc = s_write(h->app, &de.ev, NULL)))
-        s_error(resp, 500, rc, "", xy_strerror(rc));
-    else
+                                  f.exercise, api_author(h), &err)))
+        api_domain_error(resp, &err);
+    else if (api_write(h, &de.ev, NULL, resp) == 0)
         resp->json = json_pack("{s:s, s:s, s:s?}", "flag", hex,
                                "acknowledged_by", by, "action", action);
     json_decref(b);
@@ -597,13 +635,6 @@ typedef struct s_teams {
     bool exercise;           /* it is a drill's */
 } s_teams_t;
 
-static uint64_t s_wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static int s_teams_cb(view_txn_t *vt, void *arg)
 {
     s_teams_t *t = arg;
@@ -616,11 +647,11 @@ static void s_get_teams(void *arg, const http_request_t *req,
 {
     (void)req;
     app_http_t *h = arg;
-    s_teams_t t = {app_model(h->app), s_wall_ms(), NULL, NULL, false, false};
+    s_teams_t t = {app_model(h->app), api_wall_ms(), NULL, NULL, false, false};
     int rc = event_log_view_read(node_log(app_node(h->app)), s_teams_cb, &t);
     if (rc) {
         json_decref(t.out);
-        s_error(resp, 500, rc, "", xy_strerror(rc));
+        api_error(resp, 500, rc, "", xy_strerror(rc));
         return;
     }
     resp->json = t.out;
@@ -646,12 +677,12 @@ static void s_post_team_status(void *arg, const http_request_t *req,
     app_http_t *h = arg;
     char hex[DOMAIN_ID_HEX];
     domain_id_t id;
-    if (s_path_id(req, "/api/teams/", "/status", "team", &id, hex, resp))
+    if (api_path_id(req, "/api/teams/", "team", &id, hex, resp))
         return;
-    json_t *b = s_body(req, resp);
+    json_t *b = api_body(req, resp);
     if (!b)
         return;
-    s_teams_t t = {app_model(h->app), s_wall_ms(), NULL, &id, false, false};
+    s_teams_t t = {app_model(h->app), api_wall_ms(), NULL, &id, false, false};
     int rc = event_log_view_read(node_log(app_node(h->app)), s_team_held_cb,
                                  &t);
     const char *text = json_string_value(json_object_get(b, "readiness"));
@@ -660,22 +691,20 @@ static void s_post_team_status(void *arg, const http_request_t *req,
     domain_error_t err;
     char names[160];
     if (rc)
-        s_error(resp, 500, rc, "", xy_strerror(rc));
+        api_error(resp, 500, rc, "", xy_strerror(rc));
     else if (!t.found)
-        s_error(resp, 404, XY_ENOENT, "team", "no such team here");
+        api_error(resp, 404, XY_ENOENT, "team", "no such team here");
     else if (!text ||
              domain_enum_parse(&xy__readiness__descriptor, "READINESS_", text,
                                &readiness) ||
              readiness == 0)
-        s_error(resp, 400, XY_EINVAL, "readiness",
-                domain_enum_names(&xy__readiness__descriptor, "READINESS_",
+        api_error(resp, 400, XY_EINVAL, "readiness",
+                  domain_enum_names(&xy__readiness__descriptor, "READINESS_",
                                   names, sizeof names));
     else if ((rc = team_status_build(&e, &id, readiness, t.exercise,
-                                     app_user(h->app), &err)))
-        s_domain_error(resp, &err);
-    else if ((rc = s_write(h->app, &e.ev, NULL)))
-        s_error(resp, 500, rc, "", xy_strerror(rc));
-    else
+                                     api_author(h), &err)))
+        api_domain_error(resp, &err);
+    else if (api_write(h, &e.ev, NULL, resp) == 0)
         resp->json = json_pack("{s:s, s:s}", "team", hex, "readiness", text);
     json_decref(b);
 }
@@ -684,22 +713,40 @@ static void s_post_team_status(void *arg, const http_request_t *req,
 
 /* The agent's routes; the coordinator serves the same but the first
  * (triage is done in the field), so its table starts one entry in. */
+#define R USERS_P_READ
 static const http_route_t s_routes[] = {
-    {"POST", "/api/triage", s_post_triage},
-    {"GET", "/api/status", s_get_status},
-    {"GET", "/api/incidents", s_get_incidents},
-    {"GET", "/api/persons", s_get_persons},
-    {"GET", "/api/counts", s_get_counts},
-    {"GET", "/api/flags", s_get_flags},
-    {"GET", "/api/instruments", s_get_instruments},
-    {"GET", "/api/assessment", s_get_assessment},
-    {"GET", "/api/report", s_get_report},
-    {"GET", "/api/teams", s_get_teams},
-    {"POST", "/api/teams/", s_post_team_status},
-    {"POST", "/api/flags/", s_post_ack},
-    {"POST", "/api/persons", s_post_person},
-    {NULL, NULL, NULL},
+    {"POST", "/api/triage", s_post_triage, USERS_P_REGISTER},
+    {"POST", "/api/login", api_post_login, API_PUBLIC},
+    {"POST", "/api/logout", api_post_logout, API_SESSION},
+    {"GET", "/api/me", api_get_me, API_SESSION},
+    {"GET", "/api/status", s_get_status, R},
+    {"GET", "/api/incidents", s_get_incidents, R},
+    {"GET", "/api/persons", api_get_persons, USERS_P_PERSONS},
+    {"GET", "/api/persons/*", api_get_person, USERS_P_PERSONS},
+    {"GET", "/api/counts", s_get_counts, R},
+    {"GET", "/api/flags", s_get_flags, R},
+    {"GET", "/api/instruments", s_get_instruments, R},
+    {"GET", "/api/assessment", s_get_assessment, R},
+    {"GET", "/api/report", s_get_report, R},
+    {"GET", "/api/teams", s_get_teams, R},
+    {"GET", "/api/map", api_get_map, R},
+    {"GET", "/api/zones", api_get_zones, R},
+    {"GET", "/api/agents", api_get_agents, R},
+    {"GET", "/api/orders", api_get_orders, R},
+    {"GET", "/api/followups", api_get_followups, USERS_P_PERSONS},
+    {"GET", "/api/services", api_get_services, R},
+    {"GET", "/api/audit", api_get_audit, USERS_P_AUDIT},
+    {"POST", "/api/teams", api_post_team_add, USERS_P_TEAMS_EDIT},
+    {"POST", "/api/teams/*/status", s_post_team_status,
+     USERS_P_TEAMS_EDIT | USERS_P_ACK_ORDERS},
+    {"POST", "/api/teams/*", api_post_team_edit, USERS_P_TEAMS_EDIT},
+    {"POST", "/api/flags/*/ack", s_post_ack, USERS_P_ACK_FLAGS},
+    {"POST", "/api/orders/*/ack", api_post_order_ack, USERS_P_ACK_ORDERS},
+    {"POST", "/api/persons", s_post_person, USERS_P_REGISTER},
+    {"POST", "/api/handoffs", api_post_handoff, USERS_P_HANDOFF},
+    {NULL, NULL, NULL, 0},
 };
+#undef R
 
 /* Tells the pages when the log grew (an own write or a synced event). */
 static void s_poll(void *arg, http_server_t *srv)
@@ -715,6 +762,15 @@ static void s_poll(void *arg, http_server_t *srv)
     http_server_notify(srv, text);
 }
 
+/* Frees what the API holds beside the server. */
+static void s_free(app_http_t *h)
+{
+    api_auth_destroy(&h->auth);
+    api_map_destroy(&h->map);
+    api_keyring_free(h);
+    free(h);
+}
+
 int app_http_start(app_t *app, runloop_t *rl, app_http_t **out)
 {
     *out = NULL;
@@ -727,10 +783,17 @@ int app_http_start(app_t *app, runloop_t *rl, app_http_t **out)
     app_http_t *h = xcalloc(1, sizeof *h);
     h->app = app;
     h->last_pos = event_log_last_position(node_log(app_node(app)));
+    int rc = api_auth_new(&h->auth, app);
+    if (rc) {
+        free(h);
+        return APP_EXIT_FAIL;
+    }
+    h->ring = xcalloc(1, sizeof *h->ring);
     http_opts_t o = {.listen = listen,
                      .web_root = root,
                      .routes = agent ? s_routes : s_routes + 1,
                      .events_path = "/api/events",
+                     .guard = api_guard,
                      .arg = h,
                      .poll_ms = S_POLL_MS,
                      .poll = s_poll};
@@ -742,9 +805,10 @@ int app_http_start(app_t *app, runloop_t *rl, app_http_t **out)
                 app_spec(app)->program, root);
         o.web_root = NULL;
     }
-    int rc = http_server_new(&h->srv, rl, &o);
+    rc = http_server_new(&h->srv, rl, &o);
+    if (rc)
+        s_free(h);
     if (rc == XY_ECONFIG) {
-        free(h);
         return app_fail(app, APP_EXIT_FAIL, "config: \"http\" '%s' is not "
                         "HOST:PORT (empty: off)", listen);
     }
@@ -754,7 +818,6 @@ int app_http_start(app_t *app, runloop_t *rl, app_http_t **out)
         fprintf(stderr, "%s: cannot serve HTTP on %s: %s (is the port in "
                 "use?); running without the web UI\n",
                 app_spec(app)->program, listen, xy_strerror(rc));
-        free(h);
         return 0;
     }
     printf("%s: web UI and API on http://%s/\n", app_spec(app)->role, listen);
@@ -767,6 +830,6 @@ void app_http_stop(app_http_t **hp)
     if (!hp || !*hp)
         return;
     http_server_destroy(&(*hp)->srv);
-    free(*hp);
+    s_free(*hp);
     *hp = NULL;
 }

@@ -1,8 +1,10 @@
 /* The HTTP API and web UI of a running daemon (docs/api.md): the routes
- * that read the views and record people, triages and acknowledgements
- * through the same domain builders as the command line, on the HTTP server
- * of core/http.h. Started by `run` when the configuration key "http" is
- * set; the static files come from "web_root". */
+ * that read the views and record people, triages, acknowledgements, teams
+ * and handoffs through the same domain builders as the command line, on
+ * the HTTP server of core/http.h, behind a login: users of the node
+ * (app/users.h), sessions in memory and a permission per route. Started by
+ * `run` when the configuration key "http" is set; the static files come
+ * from "web_root" and need no login. */
 #ifndef XY_APP_HTTP_API_H
 #define XY_APP_HTTP_API_H
 

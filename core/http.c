@@ -7,12 +7,16 @@
 #include "common/xy_error.h"
 #include "common/xy_mem.h"
 
+#include <arpa/inet.h>
 #include <libwebsockets.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <uv.h>
 
 #define S_CHUNK 4096         /* bytes written per writable callback */
@@ -28,6 +32,7 @@ struct http_server {
     const http_route_t *routes;  /* borrowed */
     char *web_root;              /* owned, NULL when none */
     char *events_path;           /* owned, NULL when none */
+    http_guard_fn guard;         /* checked before routes and events */
     void *arg;                   /* handlers' argument */
     void (*poll)(void *, http_server_t *); /* periodic hook */
     s_conn_t *listeners;         /* events clients, linked */
@@ -47,6 +52,8 @@ struct s_conn {
     char method[8];          /* "GET", "POST" */
     char path[HTTP_PATH_MAX];
     char query[HTTP_QUERY_MAX];
+    char cookie[HTTP_COOKIE_MAX];  /* Cookie header, "" when none */
+    char auth[HTTP_AUTH_MAX];      /* Authorization header, "" when none */
     char *body;              /* request body so far (owned) */
     size_t body_len;         /* its length */
     char *out;               /* LWS_PRE + response body (owned) */
@@ -87,15 +94,20 @@ static void s_conn_reset(s_conn_t *c)
     memset(c, 0, sizeof *c);
 }
 
-/* Sends the headers of a reply whose body (len bytes) c->out holds, and
- * asks to write the body. Returns non-zero to close the connection. */
+/* Sends the headers of a reply whose body (len bytes) c->out holds, with
+ * a Set-Cookie header when cookie is not empty, and asks to write the
+ * body. Returns non-zero to close the connection. */
 static int s_send_head(struct lws *wsi, int status, const char *type,
-                       lws_filepos_t len)
+                       lws_filepos_t len, const char *cookie)
 {
     uint8_t buf[LWS_PRE + 1024];
     uint8_t *start = &buf[LWS_PRE], *p = start, *end = &buf[sizeof buf - 1];
     if (lws_add_http_common_headers(wsi, (unsigned)status, type, len, &p,
                                     end) ||
+        (cookie && *cookie &&
+         lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_SET_COOKIE,
+                                      (const uint8_t *)cookie,
+                                      (int)strlen(cookie), &p, end)) ||
         lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CACHE_CONTROL,
                                      (const uint8_t *)"no-store", 8, &p,
                                      end) ||
@@ -108,10 +120,11 @@ static int s_send_head(struct lws *wsi, int status, const char *type,
     return 0;
 }
 
-/* Queues a JSON reply and frees body. */
-static int s_reply(struct lws *wsi, s_conn_t *c, int status, json_t *body)
+/* Queues the JSON reply of resp and frees its body. */
+static int s_reply_resp(struct lws *wsi, s_conn_t *c, http_response_t *resp)
 {
-    char *text = json_dumps(body ? body : json_object(), JSON_COMPACT);
+    json_t *body = resp->json ? resp->json : json_object();
+    char *text = json_dumps(body, JSON_COMPACT | (size_t)resp->json_flags);
     json_decref(body);
     size_t n = text ? strlen(text) : 0;
     free(c->out);
@@ -120,7 +133,14 @@ static int s_reply(struct lws *wsi, s_conn_t *c, int status, json_t *body)
     free(text);
     c->out_len = n;
     c->out_off = 0;
-    return s_send_head(wsi, status, "application/json", n);
+    return s_send_head(wsi, resp->status, "application/json", n,
+                       resp->set_cookie);
+}
+
+static int s_reply(struct lws *wsi, s_conn_t *c, int status, json_t *body)
+{
+    http_response_t resp = {.status = status, .json = body};
+    return s_reply_resp(wsi, c, &resp);
 }
 
 static int s_reply_error(struct lws *wsi, s_conn_t *c, int status,
@@ -131,25 +151,52 @@ static int s_reply_error(struct lws *wsi, s_conn_t *c, int status,
                              "field", "", "message", msg));
 }
 
+/* Whether path matches pattern (http_route_t): '*' is one non-empty
+ * segment, a trailing '/' matches everything below. */
+static bool s_pattern_match(const char *pat, const char *path)
+{
+    while (*pat) {
+        if (*pat == '*') {
+            size_t seg = strcspn(path, "/");
+            if (seg == 0)
+                return false;
+            path += seg;
+            pat++;
+            continue;
+        }
+        if (*pat != *path)
+            return false;
+        if (*pat == '/' && pat[1] == '\0')
+            return true;
+        pat++;
+        path++;
+    }
+    return *path == '\0';
+}
+
 static bool s_route_match(const http_route_t *r, const char *method,
                           const char *path)
 {
-    size_t n = strlen(r->prefix);
-    if (strcmp(r->method, method) != 0 || strncmp(r->prefix, path, n) != 0)
-        return false;
-    return r->prefix[n - 1] == '/' || path[n] == '\0';
+    return strcmp(r->method, method) == 0 && s_pattern_match(r->prefix, path);
+}
+
+static http_request_t s_request(const s_conn_t *c)
+{
+    return (http_request_t){c->method, c->path, c->query,
+                            c->body ? c->body : "", c->body_len, c->cookie,
+                            c->auth};
 }
 
 static int s_dispatch(struct lws *wsi, s_conn_t *c, http_server_t *srv)
 {
-    http_request_t req = {c->method, c->path, c->query,
-                          c->body ? c->body : "", c->body_len};
+    http_request_t req = s_request(c);
     for (const http_route_t *r = srv->routes; r && r->method; r++) {
         if (!s_route_match(r, c->method, c->path))
             continue;
-        http_response_t resp = {200, NULL};
-        r->fn(srv->arg, &req, &resp);
-        return s_reply(wsi, c, resp.status, resp.json);
+        http_response_t resp = {.status = 200};
+        if (!srv->guard || srv->guard(srv->arg, &req, r, &resp) == 0)
+            r->fn(srv->arg, &req, &resp);
+        return s_reply_resp(wsi, c, &resp);
     }
     return s_reply_error(wsi, c, 404, "XY_ENOENT", "no such API route");
 }
@@ -186,6 +233,13 @@ static int s_static(struct lws *wsi, s_conn_t *c, http_server_t *srv)
 
 static int s_listen(struct lws *wsi, s_conn_t *c, http_server_t *srv)
 {
+    if (srv->guard) {
+        http_request_t req = s_request(c);
+        http_response_t resp = {.status = 200};
+        if (srv->guard(srv->arg, &req, NULL, &resp))
+            return s_reply_resp(wsi, c, &resp);
+        json_decref(resp.json);
+    }
     uint8_t buf[LWS_PRE + 512];
     uint8_t *start = &buf[LWS_PRE], *p = start, *end = &buf[sizeof buf - 1];
     if (lws_add_http_common_headers(wsi, HTTP_STATUS_OK, "text/event-stream",
@@ -262,6 +316,17 @@ static void s_method(struct lws *wsi, s_conn_t *c)
         snprintf(c->method, sizeof c->method, "OTHER");
 }
 
+/* Copies header token tok into buf; "" when absent or too long. */
+static void s_header(struct lws *wsi, char *buf, size_t len,
+                     enum lws_token_indexes tok)
+{
+    buf[0] = '\0';
+    int n = lws_hdr_total_length(wsi, tok);
+    if (n <= 0 || (size_t)n >= len ||
+        lws_hdr_copy(wsi, buf, (int)len, tok) < 0)
+        buf[0] = '\0';
+}
+
 /* A new transaction: path in `in`. */
 static int s_on_http(struct lws *wsi, s_conn_t *c, http_server_t *srv,
                      const char *in)
@@ -275,6 +340,8 @@ static int s_on_http(struct lws *wsi, s_conn_t *c, http_server_t *srv,
         lws_hdr_copy(wsi, c->query, sizeof c->query,
                      WSI_TOKEN_HTTP_URI_ARGS) < 0)
         c->query[0] = '\0';
+    s_header(wsi, c->cookie, sizeof c->cookie, WSI_TOKEN_HTTP_COOKIE);
+    s_header(wsi, c->auth, sizeof c->auth, WSI_TOKEN_HTTP_AUTHORIZATION);
     if (strcmp(c->method, "POST") == 0) {
         char cl[32] = "";
         lws_hdr_copy(wsi, cl, sizeof cl, WSI_TOKEN_HTTP_CONTENT_LENGTH);
@@ -379,12 +446,34 @@ static int s_parse_listen(const char *text, char *host, size_t hlen,
     return 0;
 }
 
+/* Whether host:port can be bound now. libwebsockets 4.1 keeps a context
+ * whose listening vhost failed to bind (and says so only in its log), so
+ * a port another program holds is found here first. A host that is not a
+ * numeric IPv4 address is left to libwebsockets. */
+static bool s_port_free(const char *host, int port)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_port = htons((uint16_t)port)};
+    if (inet_pton(AF_INET, host, &a.sin_addr) != 1)
+        return true;
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return true;
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    bool ok = bind(fd, (struct sockaddr *)&a, sizeof a) == 0;
+    close(fd);
+    return ok;
+}
+
 int http_server_new(http_server_t **out, runloop_t *rl, const http_opts_t *o)
 {
     char host[256];
     int port = 0;
     if (s_parse_listen(o->listen, host, sizeof host, &port))
         return XY_ECONFIG;
+    if (!s_port_free(host, port))
+        return XY_ENET;
     struct stat st;
     if (o->web_root && *o->web_root &&
         (stat(o->web_root, &st) != 0 || !S_ISDIR(st.st_mode)))
@@ -394,6 +483,7 @@ int http_server_new(http_server_t **out, runloop_t *rl, const http_opts_t *o)
     srv->web_root = o->web_root && *o->web_root ? xstrdup(o->web_root) : NULL;
     srv->events_path = o->events_path ? xstrdup(o->events_path) : NULL;
     srv->arg = o->arg;
+    srv->guard = o->guard;
     srv->poll = o->poll;
     srv->poll_ms = o->poll_ms ? o->poll_ms : 1000;
     srv->foreign[0] = runloop_loop(rl);
@@ -474,6 +564,27 @@ void http_server_notify(http_server_t *srv, const char *text)
 size_t http_server_listeners(const http_server_t *srv)
 {
     return srv->n_listeners;
+}
+
+const char *http_cookie_get(const http_request_t *req, const char *name,
+                            char *buf, size_t len)
+{
+    size_t n = strlen(name);
+    for (const char *p = req->cookie; p && *p;) {
+        p += strspn(p, " ");
+        const char *semi = strchr(p, ';');
+        size_t seg = semi ? (size_t)(semi - p) : strlen(p);
+        if (seg > n && strncmp(p, name, n) == 0 && p[n] == '=') {
+            size_t vlen = seg - n - 1;
+            if (vlen >= len)
+                return NULL;
+            memcpy(buf, p + n + 1, vlen);
+            buf[vlen] = '\0';
+            return buf;
+        }
+        p = semi ? semi + 1 : NULL;
+    }
+    return NULL;
 }
 
 const char *http_query_get(const http_request_t *req, const char *name,

@@ -18,6 +18,9 @@
 #define HTTP_BODY_MAX (256 * 1024) /* largest request body accepted */
 #define HTTP_PATH_MAX 256          /* longest request path accepted */
 #define HTTP_QUERY_MAX 512         /* longest query string kept */
+#define HTTP_COOKIE_MAX 4096       /* longest Cookie header kept */
+#define HTTP_AUTH_MAX 256          /* longest Authorization header kept */
+#define HTTP_SET_COOKIE_MAX 256    /* longest Set-Cookie value sent */
 
 typedef struct http_server http_server_t;
 
@@ -28,33 +31,48 @@ typedef struct http_request {
     const char *query;  /* decoded arguments joined by '&', "" when none */
     const char *body;   /* the body, NUL-terminated, "" when none */
     size_t body_len;    /* its length */
+    const char *cookie; /* the Cookie header, "" when none or too long */
+    const char *authorization; /* the Authorization header, "" when none */
 } http_request_t;
 
 /* What a handler fills. The server sends json (which it then frees) with
  * Content-Type application/json; a NULL json sends "{}". */
 typedef struct http_response {
-    int status;   /* HTTP status; 200 unless set */
-    json_t *json; /* the body, owned by the response */
+    int status;     /* HTTP status; 200 unless set */
+    json_t *json;   /* the body, owned by the response */
+    int json_flags; /* more json_dumps flags, e.g. JSON_REAL_PRECISION(7) */
+    char set_cookie[HTTP_SET_COOKIE_MAX]; /* a Set-Cookie value, "" none */
 } http_response_t;
 
 typedef void (*http_handler_fn)(void *arg, const http_request_t *req,
                                 http_response_t *resp);
 
-/* One route: the first whose method equals the request's and whose prefix
- * starts its path handles it. A prefix ending in '/' matches everything
- * below it; one not ending in '/' matches that path exactly. */
+/* One route: the first whose method equals the request's and whose
+ * pattern matches its path handles it. A pattern ending in '/' matches
+ * everything below it; otherwise it matches that path exactly, where a
+ * '*' segment stands for any one non-empty path segment
+ * ("/api/flags/" "*" "/ack"). */
 typedef struct http_route {
     const char *method;  /* "GET" or "POST" */
-    const char *prefix;  /* e.g. "/api/flags/" */
+    const char *prefix;  /* e.g. "/api/flags/" "*" "/ack" */
     http_handler_fn fn;  /* called with http_opts_t.arg */
+    unsigned need;       /* given to the guard (e.g. permission bits) */
 } http_route_t;
+
+/* Decides whether a request may go on to its handler (or, with route NULL,
+ * to the events stream): returns 0 to let it, else fills resp with the
+ * refusal, which is sent instead. */
+typedef int (*http_guard_fn)(void *arg, const http_request_t *req,
+                             const http_route_t *route,
+                             http_response_t *resp);
 
 typedef struct http_opts {
     const char *listen;         /* "HOST:PORT", e.g. "127.0.0.1:8701" */
     const char *web_root;       /* static files; NULL or "": none */
     const http_route_t *routes; /* terminated by {NULL} */
     const char *events_path;    /* server-sent events; NULL: none */
-    void *arg;                  /* given to handlers and to poll */
+    http_guard_fn guard;        /* checked before routes and events; NULL */
+    void *arg;                  /* given to handlers, guard and poll */
     uint64_t poll_ms;           /* call poll this often (0: never) */
     void (*poll)(void *arg, http_server_t *srv); /* may call notify */
 } http_opts_t;
@@ -77,6 +95,11 @@ void http_server_notify(http_server_t *srv, const char *text);
 
 /* Clients listening on events_path now. */
 size_t http_server_listeners(const http_server_t *srv);
+
+/* The value of cookie name in req->cookie, copied into buf; NULL when
+ * absent or longer than len - 1. */
+const char *http_cookie_get(const http_request_t *req, const char *name,
+                            char *buf, size_t len);
 
 /* The value of argument name in req->query (e.g. "open" in "open=1"),
  * copied into buf; NULL when absent or longer than len - 1. */

@@ -4,6 +4,7 @@
 #include "domain/model.h"
 #include "domain/lww.h"
 #include "domain/assessment.h"
+#include "domain/audit.h"
 #include "domain/dispatch_model.h"
 #include "domain/exercise.h"
 #include "domain/followup_model.h"
@@ -236,6 +237,7 @@ domain_model_t *domain_model_new(void)
     people_model_register(m);
     dispatch_model_register(m);
     followup_model_register(m);
+    audit_model_register(m);
     exercise_model_register(m);
     return m;
 }

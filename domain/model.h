@@ -41,6 +41,7 @@ typedef struct domain_model {
     int cases_closed;    /* person_id -> LWW closure reason */
     int case_activity;   /* person_id -> max (hlc, origin) flag or reopen */
     int zone_phases;     /* zone_id -> LWW [phase][incident] */
+    int audits;          /* person_id | audit_id -> LWW PersonalDataViewed */
     int exercise_marks;  /* incident_id -> flags of events held (exercise.h) */
 } domain_model_t;
 

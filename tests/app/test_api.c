@@ -1,6 +1,7 @@
 /* Tests of the HTTP API routes that read an incident's latest assessment
  * and its follow-up report (app/http_api.c, docs/api.md), against a real
- * coordinator daemon on loopback. */
+ * coordinator daemon on loopback. Every test logs in first as a commander
+ * (login itself is tested in test_auth.c). */
 #include "common/xy_mem.h"
 #include "tests/support/xy_test.h"
 
@@ -22,6 +23,7 @@ static char *dir;
 static char data[1100];
 static pid_t daemon_pid = -1;
 static unsigned http_port;
+static char cookie[128]; /* "xy_session=..." once logged in */
 
 static unsigned s_free_port(void)
 {
@@ -102,9 +104,11 @@ static int s_http(const char *method, const char *path, const char *body,
     char req[2048];
     int n = snprintf(req, sizeof req,
                      "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                     "Content-Type: application/json\r\n"
+                     "Content-Type: application/json\r\n%s%s%s"
                      "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
-                     method, path, body ? strlen(body) : 0, body ? body : "");
+                     method, path, cookie[0] ? "Cookie: " : "", cookie,
+                     cookie[0] ? "\r\n" : "", body ? strlen(body) : 0,
+                     body ? body : "");
     cr_assert_eq(write(fd, req, (size_t)n), n);
     size_t used = 0;
     ssize_t k;
@@ -122,9 +126,31 @@ static int s_get(const char *path, char *out, size_t cap)
     return s_http("GET", path, NULL, out, cap);
 }
 
-/* Starts the daemon and waits (bounded) until its API answers. */
+/* Logs in as the commander the test added; keeps the session cookie. */
+static void s_login(void)
+{
+    static char out[8192];
+    cookie[0] = '\0';
+    cr_assert_eq(s_http("POST", "/api/login",
+                        "{\"user\": \"boss\", \"password\": \"test-pass-1\"}",
+                        out, sizeof out),
+                 200, "%s", out);
+    const char *c = strstr(out, "xy_session=");
+    cr_assert_not_null(c, "%s", out);
+    size_t n = strcspn(c, ";\r\n");
+    cr_assert_lt(n, sizeof cookie);
+    memcpy(cookie, c, n);
+    cookie[n] = '\0';
+}
+
+/* Starts the daemon with a commander "boss", waits (bounded) until its API
+ * answers, and logs in. */
 static void s_start(void)
 {
+    xy_test_out_t r;
+    setenv("XINYUAN_USER_PASSWORD", "test-pass-1", 1);
+    s_run(&r, "user", "add", "boss", "--role", "commander", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
     char log[1200];
     snprintf(log, sizeof log, "%s/daemon.log", dir);
     daemon_pid = fork();
@@ -145,8 +171,11 @@ static void s_start(void)
                                 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
         bool up = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
         close(fd);
-        if (up && s_get("/api/status", body, sizeof body) == 200)
+        /* 401 until logged in: the API is up. */
+        if (up && s_get("/api/status", body, sizeof body) == 401) {
+            s_login();
             return;
+        }
         usleep(50 * 1000);
     }
     cr_assert_fail("the daemon's API did not come up");
