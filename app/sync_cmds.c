@@ -398,6 +398,28 @@ static size_t s_flags_overdue(app_t *app, size_t *open)
     return n;
 }
 
+/* An agent's stats with when it was last heard from, on the wall clock
+ * (ms since the epoch): the engine keeps that time on the monotonic clock
+ * of the sync adapter. */
+static json_t *s_agent_stats_json(const sync_stats_t *st)
+{
+    json_t *o = s_stats_json(st);
+    if (st->last_heard_ms == 0)
+        return o;
+    struct timespec mono, wall;
+    clock_gettime(CLOCK_MONOTONIC, &mono);
+    clock_gettime(CLOCK_REALTIME, &wall);
+    uint64_t mono_ms = (uint64_t)mono.tv_sec * 1000 +
+                       (uint64_t)mono.tv_nsec / 1000000;
+    uint64_t wall_ms = (uint64_t)wall.tv_sec * 1000 +
+                       (uint64_t)wall.tv_nsec / 1000000;
+    uint64_t ago = mono_ms > st->last_heard_ms ? mono_ms - st->last_heard_ms
+                                               : 0;
+    json_object_set_new(o, "last_seen_ms",
+                        json_integer((json_int_t)(wall_ms - ago)));
+    return o;
+}
+
 json_t *app_status_coordinator(app_t *app)
 {
     s_coord_t *c = app_served(app);
@@ -413,7 +435,7 @@ json_t *app_status_coordinator(app_t *app)
                 sync_server_peer_stats(c->server, l.items[i].name);
             if (st)
                 json_object_set_new(agents, l.items[i].name,
-                                    s_stats_json(st));
+                                    s_agent_stats_json(st));
         }
         enroll_list_free(&l);
     }

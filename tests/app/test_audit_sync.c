@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #define PASS "test-pass-1"
@@ -164,4 +165,19 @@ Test(audit_sync, a_view_on_an_agent_reaches_the_coordinators_audit)
     snprintf(path, sizeof path, "/api/persons/%s", person);
     cr_assert_eq(s_req(cport, "GET", path, NULL, who), 200, "%s", resp);
     cr_assert_null(strstr(s_body(), "李四"), "%s", resp);
+    /* The agent it heard from is online, last seen a moment ago. */
+    cr_assert_eq(s_req(cport, "GET", "/api/agents", NULL, who), 200, "%s",
+                 resp);
+    json_t *agents = json_loads(s_body(), 0, NULL);
+    json_t *one = json_array_get(agents, 0);
+    cr_assert_str_eq(json_string_value(json_object_get(one, "name")),
+                     "field-1", "%s", s_body());
+    cr_assert_str_eq(json_string_value(json_object_get(one, "state")),
+                     "online", "%s", s_body());
+    json_int_t seen =
+        json_integer_value(json_object_get(one, "last_seen_ms"));
+    json_int_t now = (json_int_t)time(NULL) * 1000;
+    cr_assert(seen > now - 60000 && seen <= now + 1000,
+              "last seen %lld, now %lld", (long long)seen, (long long)now);
+    json_decref(agents);
 }
