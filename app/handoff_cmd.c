@@ -169,47 +169,25 @@ int app_cmd_service(app_t *app, int argc, char **argv)
 
 typedef struct s_propose {
     const domain_model_t *m;
-    domain_id_t person, service, incident; /* in, in, out */
-    uint32_t vulnerability;
-    bool exercise, consent;
-    const char *prefs;
-    int level;
-    bool have_service, active;
-    char summary[HANDOFF_SUMMARY_MAX + 1];
+    handoff_context_t c;
 } s_propose_t;
 
 static int s_read_propose(view_txn_t *vt, void *arg)
 {
     s_propose_t *p = arg;
-    int rc = person_find(vt, p->m, &p->person, &p->incident,
-                         &p->vulnerability, &p->exercise);
-    if (rc)
-        return rc;
-    service_t *s = xmalloc(sizeof *s);
-    p->have_service = service_find(vt, p->m, &p->service, s) == 0;
-    free(s);
-    const void *v;
-    size_t n;
-    if (lww_get(vt, p->m->triage_latest, p->person.b, DOMAIN_ID_LEN, &v,
-                &n) == 0 && n >= 1 && ((const uint8_t *)v)[0] < 4)
-        p->level = ((const uint8_t *)v)[0];
-    rc = handoff_active(vt, p->m, &p->person, &p->active);
-    if (!rc)
-        rc = handoff_summary(vt, p->m, &p->person, p->prefs, p->consent,
-                             p->summary, sizeof p->summary);
-    return rc;
+    return handoff_context_read(vt, p->m, &p->c);
 }
 
 static int s_propose(app_t *app, const char **v)
 {
     s_propose_t *p = xcalloc(1, sizeof *p);
     p->m = app_model(app);
-    p->prefs = v[O_PREFS];
+    p->c.prefs = v[O_PREFS];
     int rc = 0;
-    if (!v[O_PERSON] || domain_id_parse(&p->person, v[O_PERSON]))
+    if (!v[O_PERSON] || domain_id_parse(&p->c.person, v[O_PERSON]))
         rc = app_fail(app, APP_EXIT_USAGE, "handoff propose: --person needs "
                       "a person id of 32 hex digits (see 'list persons')");
-    else if (!v[O_SERVICE] || domain_id_parse(&p->service, v[O_SERVICE]))
+    else if (!v[O_SERVICE] || domain_id_parse(&p->c.service, v[O_SERVICE]))
         rc = app_fail(app, APP_EXIT_USAGE, "handoff propose: --service needs "
                       "a service id of 32 hex digits (see 'list services')");
     else if (!v[O_CONSENT] || (strcmp(v[O_CONSENT], "yes") &&
@@ -220,7 +198,7 @@ static int s_propose(app_t *app, const char **v)
         rc = app_fail(app, APP_EXIT_USAGE, "handoff propose: --prefs is over "
                       "%d bytes", HANDOFF_PREFS_MAX);
     if (!rc) {
-        p->consent = strcmp(v[O_CONSENT], "yes") == 0;
+        p->c.consent = strcmp(v[O_CONSENT], "yes") == 0;
         rc = event_log_view_read(node_log(app_node(app)), s_read_propose, p);
         if (rc == XY_ENOENT)
             rc = app_fail(app, APP_EXIT_FAIL, "handoff propose: no person "
@@ -228,10 +206,10 @@ static int s_propose(app_t *app, const char **v)
         else if (rc)
             rc = app_fail(app, APP_EXIT_FAIL, "handoff propose: %s",
                           xy_strerror(rc));
-        else if (!p->have_service)
+        else if (!p->c.have_service)
             rc = app_fail(app, APP_EXIT_FAIL, "handoff propose: no service "
                           "%s here (see 'list services')", v[O_SERVICE]);
-        else if (p->active)
+        else if (p->c.active)
             rc = app_fail(app, APP_EXIT_FAIL, "handoff propose: person %s "
                           "already has a handoff proposed or accepted (see "
                           "'list handoffs')", v[O_PERSON]);
@@ -240,9 +218,9 @@ static int s_propose(app_t *app, const char **v)
     if (!rc) {
         domain_id_t id;
         app_random_id(id.b);
-        handoff_input_t in = {&p->incident, &p->person, &p->service,
-                              p->summary, p->level, p->consent,
-                              p->exercise, app_user(app)};
+        handoff_input_t in = {&p->c.incident, &p->c.person, &p->c.service,
+                              p->c.summary, p->c.level, p->c.consent,
+                              p->c.exercise, app_user(app)};
         domain_error_t err;
         char hex[DOMAIN_ID_HEX];
         rc = handoff_propose(he, &id, &in, &err);

@@ -326,35 +326,13 @@ void api_get_services(void *arg, const http_request_t *req,
 
 typedef struct s_propose {
     const domain_model_t *m;
-    domain_id_t person, service, incident; /* in, in, out */
-    uint32_t vulnerability;
-    bool exercise, consent;
-    const char *prefs;
-    int level;
-    bool have_service, active;
-    char summary[HANDOFF_SUMMARY_MAX + 1];
+    handoff_context_t c;
 } s_propose_t;
 
 static int s_propose_cb(view_txn_t *vt, void *arg)
 {
     s_propose_t *p = arg;
-    int rc = person_find(vt, p->m, &p->person, &p->incident,
-                         &p->vulnerability, &p->exercise);
-    if (rc)
-        return rc;
-    service_t *s = xmalloc(sizeof *s);
-    p->have_service = service_find(vt, p->m, &p->service, s) == 0;
-    free(s);
-    const void *v;
-    size_t n;
-    if (lww_get(vt, p->m->triage_latest, p->person.b, DOMAIN_ID_LEN, &v,
-                &n) == 0 && n >= 1 && ((const uint8_t *)v)[0] < 4)
-        p->level = ((const uint8_t *)v)[0];
-    rc = handoff_active(vt, p->m, &p->person, &p->active);
-    if (!rc)
-        rc = handoff_summary(vt, p->m, &p->person, p->prefs, p->consent,
-                             p->summary, sizeof p->summary);
-    return rc;
+    return handoff_context_read(vt, p->m, &p->c);
 }
 
 /* Checks the body of a handoff into p; 0, or resp holds the 400. */
@@ -364,23 +342,23 @@ static int s_propose_parse(json_t *b, s_propose_t *p, http_response_t *resp)
     const char *service = json_string_value(json_object_get(b, "service"));
     json_t *consent = json_object_get(b, "consent");
     json_t *summary = json_object_get(b, "summary");
-    p->prefs = json_string_value(summary);
-    if (!person || domain_id_parse(&p->person, person))
+    p->c.prefs = json_string_value(summary);
+    if (!person || domain_id_parse(&p->c.person, person))
         api_error(resp, 400, XY_EINVAL, "person",
                   "person must be a person id of 32 hex digits");
-    else if (!service || domain_id_parse(&p->service, service))
+    else if (!service || domain_id_parse(&p->c.service, service))
         api_error(resp, 400, XY_EINVAL, "service",
                   "service must be a service id of 32 hex digits "
                   "(GET /api/services)");
     else if (!json_is_boolean(consent))
         api_error(resp, 400, XY_EINVAL, "consent",
                   "consent must be true or false (did the person agree?)");
-    else if ((summary && !p->prefs) ||
-             (p->prefs && strlen(p->prefs) > HANDOFF_PREFS_MAX))
+    else if ((summary && !p->c.prefs) ||
+             (p->c.prefs && strlen(p->c.prefs) > HANDOFF_PREFS_MAX))
         api_error(resp, 400, XY_EINVAL, "summary",
                   "summary must be text of at most 500 bytes");
     else {
-        p->consent = json_is_true(consent);
+        p->c.consent = json_is_true(consent);
         return 0;
     }
     return XY_EINVAL;
@@ -401,19 +379,20 @@ void api_post_handoff(void *arg, const http_request_t *req,
         rc = api_read(h, s_propose_cb, p, resp);
     if (rc == XY_ENOENT)
         api_error(resp, 404, rc, "person", "no such person here");
-    else if (!rc && !p->have_service) {
+    else if (!rc && !p->c.have_service) {
         rc = XY_ENOENT;
         api_error(resp, 404, rc, "service",
                   "no such service here (GET /api/services)");
-    } else if (!rc && p->active) {
+    } else if (!rc && p->c.active) {
         rc = XY_ESTATE;
         api_error(resp, 409, rc, "person",
                   "the person already has a handoff proposed or accepted");
     }
     domain_id_t id;
     app_random_id(id.b);
-    handoff_input_t in = {&p->incident, &p->person, &p->service, p->summary,
-                          p->level, p->consent, p->exercise, api_author(h)};
+    handoff_input_t in = {&p->c.incident, &p->c.person, &p->c.service,
+                          p->c.summary, p->c.level, p->c.consent,
+                          p->c.exercise, api_author(h)};
     domain_error_t err;
     if (!rc && (rc = handoff_propose(he, &id, &in, &err)))
         api_domain_error(resp, &err);

@@ -7,6 +7,8 @@
 #include "domain/civil_date.h"
 #include "domain/encounter.h"
 #include "domain/lww.h"
+#include "domain/person.h"
+#include "domain/service.h"
 #include "common/xy_error.h"
 #include "common/xy_mem.h"
 
@@ -29,7 +31,8 @@ int handoff_propose(handoff_event_t *out, const domain_id_t *id,
                     const handoff_input_t *in, domain_error_t *err)
 {
     memset(out, 0, sizeof *out);
-    int rc = domain_text_check(in->summary, HANDOFF_SUMMARY_MAX, true, "summary", err);
+    int rc = domain_text_check(in->summary, HANDOFF_SUMMARY_MAX, true,
+                               "summary", err);
     if (rc)
         return rc;
     if (in->level < 0 || in->level > XY__TRIAGE_LEVEL__TRIAGE_LOW_RISK)
@@ -62,7 +65,8 @@ int handoff_answer(handoff_event_t *out, const handoff_view_t *h,
                            h->by[0] ? h->by : "someone");
     int rc = domain_text_check(by, HANDOFF_BY_MAX, true, "by", err);
     if (!rc)
-        rc = domain_text_check(reason, HANDOFF_REASON_MAX, !accept, "reason", err);
+        rc = domain_text_check(reason, HANDOFF_REASON_MAX, !accept,
+                               "reason", err);
     if (rc)
         return rc;
     s_envelope(out, &h->incident, &h->id, h->exercise, author);
@@ -353,4 +357,27 @@ json_t *handoff_list(view_txn_t *vt, const domain_model_t *m,
         return NULL;
     }
     return l.arr;
+}
+
+int handoff_context_read(view_txn_t *vt, const domain_model_t *m,
+                         handoff_context_t *c)
+{
+    int rc = person_find(vt, m, &c->person, &c->incident, &c->vulnerability,
+                         &c->exercise);
+    if (rc)
+        return rc;
+    service_t *s = xmalloc(sizeof *s);
+    c->have_service = service_find(vt, m, &c->service, s) == 0;
+    free(s);
+    const void *v;
+    size_t n;
+    c->level = 0;
+    if (lww_get(vt, m->triage_latest, c->person.b, DOMAIN_ID_LEN, &v, &n) ==
+            0 && n >= 1 && ((const uint8_t *)v)[0] < 4)
+        c->level = ((const uint8_t *)v)[0];
+    rc = handoff_active(vt, m, &c->person, &c->active);
+    if (!rc)
+        rc = handoff_summary(vt, m, &c->person, c->prefs, c->consent,
+                             c->summary, sizeof c->summary);
+    return rc;
 }

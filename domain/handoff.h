@@ -84,6 +84,26 @@ int handoff_summary(view_txn_t *vt, const domain_model_t *m,
                     const domain_id_t *person, const char *prefs,
                     bool consent, char *buf, size_t len);
 
+/* What proposing a handoff of person to service needs from the store:
+ * the person's incident, vulnerability and exercise flag, whether the
+ * service is held, the latest triage level (0: untriaged), whether a handoff
+ * is already proposed or accepted, and the summary it would carry. */
+typedef struct handoff_context {
+    domain_id_t person, service;  /* in */
+    const char *prefs;            /* in, may be NULL */
+    bool consent;                 /* in */
+    domain_id_t incident;         /* out */
+    uint32_t vulnerability;       /* out */
+    bool exercise, have_service, active; /* out */
+    int level;                    /* out */
+    char summary[HANDOFF_SUMMARY_MAX + 1]; /* out */
+} handoff_context_t;
+
+/* Fills the outputs of c. XY_ENOENT when the person is not held; a store
+ * error otherwise, else 0 (have_service says whether the service is). */
+int handoff_context_read(view_txn_t *vt, const domain_model_t *m,
+                         handoff_context_t *c);
+
 /* Looks a handoff up. XY_ENOENT when its proposal is not held. */
 int handoff_find(view_txn_t *vt, const domain_model_t *m,
                  const domain_id_t *id, handoff_view_t *out);
