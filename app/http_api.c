@@ -363,30 +363,24 @@ static void s_get_report(void *arg, const http_request_t *req,
 
 /* ------------------------------------------------------------ persons */
 
-/* Joins a JSON array of strings with commas into buf (person_register
- * parses the list). */
-static int s_join(json_t *arr, char *buf, size_t len, http_response_t *resp)
+int api_join(json_t *arr, char sep, const char *forbidden, char *buf,
+             size_t len)
 {
-    buf[0] = '\0';
+    size_t i, used = strlen(buf);
+    json_t *v;
     if (!arr)
         return 0;
-    size_t i, used = 0;
-    json_t *v;
     if (!json_is_array(arr))
-        goto bad;
+        return XY_EINVAL;
     json_array_foreach(arr, i, v)
     {
         const char *s = json_string_value(v);
-        if (!s || strchr(s, ',') || used + strlen(s) + 2 > len)
-            goto bad;
+        if (!s || strpbrk(s, forbidden) || used + strlen(s) + 2 > len)
+            return XY_EINVAL;
         used += (size_t)snprintf(buf + used, len - used, "%s%s",
-                                 used ? "," : "", s);
+                                 i ? (char[]){sep, '\0'} : "", s);
     }
     return 0;
-bad:
-    api_error(resp, 400, XY_EINVAL, "vulnerability",
-              "vulnerability must be a short array of names");
-    return XY_EINVAL;
 }
 
 static void s_post_person(void *arg, const http_request_t *req,
@@ -399,15 +393,18 @@ static void s_post_person(void *arg, const http_request_t *req,
     domain_id_t incident, id;
     const char *inc = json_string_value(json_object_get(b, "incident"));
     json_t *age = json_object_get(b, "age_band");
-    char vuln[S_VULN_TEXT];
+    char vuln[S_VULN_TEXT] = "";
     if (!inc || domain_id_parse(&incident, inc))
         api_error(resp, 400, XY_EINVAL, "incident",
                   "incident must be an incident id of 32 hex digits");
     else if (!json_is_integer(age))
         api_error(resp, 400, XY_EINVAL, "age_band",
                   "age_band must be a whole number (a multiple of 5)");
-    else if (s_join(json_object_get(b, "vulnerability"), vuln, sizeof vuln,
-                    resp) == 0) {
+    else if (api_join(json_object_get(b, "vulnerability"), ',', ",", vuln,
+                      sizeof vuln))
+        api_error(resp, 400, XY_EINVAL, "vulnerability",
+                  "vulnerability must be a short array of names");
+    else {
         json_int_t a = json_integer_value(age);
         person_input_t in = {
             .incident = &incident,

@@ -43,6 +43,13 @@ void api_error(http_response_t *resp, int status, int code,
                const char *field, const char *msg);
 /* The HTTP status of a domain or store error. */
 int api_status_of(int code);
+
+/* Appends the strings of a JSON array to buf, after what it holds,
+ * separated by sep. 0 when arr is NULL or fits; XY_EINVAL when it is not
+ * an array of strings, a string holds one of the characters of forbidden,
+ * or the whole does not fit in len bytes. */
+int api_join(json_t *arr, char sep, const char *forbidden, char *buf,
+             size_t len);
 void api_domain_error(http_response_t *resp, const domain_error_t *err);
 
 /* The request body as a JSON object (owned by the caller); NULL with

@@ -20,27 +20,6 @@
 
 /* ------------------------------------------------------------ teams */
 
-/* Appends "a|b|c" of a JSON array of short strings to buf; XY_EINVAL
- * when it is not one. */
-static int s_bar_list(json_t *arr, char *buf, size_t len)
-{
-    size_t i, used = strlen(buf);
-    json_t *v;
-    if (!arr)
-        return 0;
-    if (!json_is_array(arr))
-        return XY_EINVAL;
-    json_array_foreach(arr, i, v)
-    {
-        const char *s = json_string_value(v);
-        if (!s || strpbrk(s, ":|") || used + strlen(s) + 2 > len)
-            return XY_EINVAL;
-        used += (size_t)snprintf(buf + used, len - used, "%s%s",
-                                 i ? "|" : "", s);
-    }
-    return 0;
-}
-
 /* Reads members [{name, role, languages, qualifications}] into t, with
  * the team's languages and qualifications for members that give none.
  * 0, or resp holds the 400 naming the member. */
@@ -66,14 +45,14 @@ static int s_members(json_t *b, team_t *t, http_response_t *resp)
                  role ? role : "");
         int rc = !name || !role || strpbrk(name, ":|") || strchr(role, ':');
         if (!rc)
-            rc = s_bar_list(langs ? langs : json_object_get(b, "languages"),
-                            spec, sizeof spec);
+            rc = api_join(langs ? langs : json_object_get(b, "languages"),
+                          '|', ":|", spec, sizeof spec);
         if (!rc && strlen(spec) + 2 < sizeof spec)
             strcat(spec, ":");
         if (!rc)
-            rc = s_bar_list(quals ? quals
-                                  : json_object_get(b, "qualifications"),
-                            spec, sizeof spec);
+            rc = api_join(quals ? quals
+                                : json_object_get(b, "qualifications"),
+                          '|', ":|", spec, sizeof spec);
         domain_error_t err;
         if (rc || team_member_parse(&t->members[i], spec, &err)) {
             snprintf(msg, sizeof msg, "member %zu: %s", i + 1,

@@ -529,6 +529,14 @@ Test(auth, teams_are_added_and_edited_and_bad_input_stores_nothing)
         {"{\"name\": \"T\", \"level\": \"county\", \"lat\": 30, \"lon\": 104,"
          " \"members\": []}",
          "members"},
+        {"{\"name\": \"T\", \"level\": \"county\", \"lat\": 30, \"lon\": 104,"
+         " \"members\": [{\"name\": \"Wang\", \"role\": \"counselor\","
+         " \"languages\": [\"zh|bo\"]}]}",
+         "members"},
+        {"{\"name\": \"T\", \"level\": \"county\", \"lat\": 30, \"lon\": 104,"
+         " \"members\": [{\"name\": \"Wang\", \"role\": \"counselor\","
+         " \"qualifications\": \"CBT\"}]}",
+         "members"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         cr_assert_eq(s_req("POST", "/api/teams", bad[i].body, boss), 400,
@@ -802,4 +810,35 @@ Test(auth, user_commands_refuse_bad_input_and_keep_users_json_private)
     s_run(&r, "user", "list", NULL);
     cr_assert_eq(r.status, 1, "%s", r.err);
     cr_assert_not_null(strstr(r.err, "chmod 600"), "%s", r.err);
+}
+
+Test(auth, a_person_registered_over_the_api_keeps_its_vulnerabilities)
+{
+    s_init();
+    s_user("field", "field_worker");
+    char incident[64];
+    snprintf(incident, sizeof incident, "%s",
+             s_ok("id", "incident", "declare", "--hazard", "flood",
+                  "--title", "Flood", NULL));
+    s_start();
+    const char *field = s_login("field");
+    json_int_t events = s_events(field);
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"incident\": \"%s\", \"age_band\": 10, \"sex\": \"male\", "
+             "\"site\": \"School\", \"vulnerability\": [\"child\", \"a,b\"]}",
+             incident);
+    cr_assert_eq(s_req("POST", "/api/persons", body, field), 400, "%s", resp);
+    cr_assert_not_null(strstr(s_body(), "\"field\":\"vulnerability\""), "%s",
+                       resp);
+    cr_assert_eq(s_events(field), events, "nothing stored");
+    snprintf(body, sizeof body,
+             "{\"incident\": \"%s\", \"age_band\": 10, \"sex\": \"male\", "
+             "\"site\": \"School\", \"vulnerability\": [\"child\", "
+             "\"bereaved\"]}",
+             incident);
+    cr_assert_eq(s_req("POST", "/api/persons", body, field), 201, "%s", resp);
+    cr_assert_eq(s_req("GET", "/api/persons", NULL, field), 200, "%s", resp);
+    cr_assert_not_null(strstr(s_body(), "child"), "%s", resp);
+    cr_assert_not_null(strstr(s_body(), "bereaved"), "%s", resp);
 }
