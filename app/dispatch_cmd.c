@@ -287,6 +287,7 @@ static int s_order_of(app_t *app, json_t *a, size_t i, const domain_id_t *inc,
         .explanation = json_string_value(json_object_get(a, "explanation")),
         /* Report within the travel time plus an hour to get going. */
         .report_by = now + (uint64_t)ceil(h * 3600000) + 3600000,
+        .exercise = app_exercise_of(app, inc, false),
         .author = app_user(app)};
     domain_id_t id;
     app_random_id(id.b);

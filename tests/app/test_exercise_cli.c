@@ -113,6 +113,38 @@ Test(exercise_cli, a_real_incident_never_orders_an_exercise_team)
     cr_assert_eq(r.status, 0, "%s", r.err);
 }
 
+/* Writes a plan of one assignment of team for incident; its path. */
+static const char *s_plan(const char *incident, const char *team)
+{
+    static char path[1200];
+    snprintf(path, sizeof path, "%s/plan-%.8s.json", dir, incident);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fprintf(f, "{\"incident\": \"%s\", \"assignments\": [{\"team\": "
+            "\"%s\", \"zone\": \"" ZONE "\", \"zone_name\": \"Moxi\", "
+            "\"explanation\": \"need\", \"travel_h\": 2}]}\n",
+            incident, team);
+    fclose(f);
+    return path;
+}
+
+Test(exercise_cli, an_approved_drill_plan_orders_as_exercise)
+{
+    char team[33];
+    s_run("--json", "team", "add", "--name", "drill team", "--level",
+          "county", "--lat", "29.6", "--lon", "102.2", "--member",
+          "Wang:counselor", "--exercise", NULL);
+    s_id_of(team);
+    s_run("dispatch", "approve", s_plan(real, team), NULL);
+    s_refused("storing the orders of the plan: refused: real event about "
+              "exercise team");
+    s_run("dispatch", "approve", s_plan(drill, team), NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    s_run("list", "orders", NULL);
+    cr_assert_not_null(strstr(r.out, "[EXERCISE] Moxi"), "%s", r.out);
+    cr_assert_not_null(strstr(r.out, "\n(1)"), "one order: %s", r.out);
+}
+
 Test(exercise_cli, a_real_person_is_never_handed_to_an_exercise_service)
 {
     char svc[33], person[33];
