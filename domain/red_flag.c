@@ -82,10 +82,11 @@ static int s_flag_entry(const void *key, size_t klen, const void *val,
     if (f->person_id.len == DOMAIN_ID_LEN)
         memcpy(pid.b, f->person_id.data, DOMAIN_ID_LEN);
     json_t *o = json_pack(
-        "{s:s, s:s, s:s, s:s, s:I, s:b, s:s?, s:s?}", "id",
+        "{s:s, s:s, s:s, s:s, s:s?, s:I, s:b, s:s?, s:s?}", "id",
         domain_id_format(&fid, id), "person", domain_id_format(&pid, person),
         "incident", domain_id_format(&iid, inc), "reason",
-        f->reason ? f->reason : "", "raised_at",
+        f->reason ? f->reason : "", "reason_zh",
+        f->reason_zh && f->reason_zh[0] ? f->reason_zh : NULL, "raised_at",
         (json_int_t)HLC_MS(s_hlc_of(val)), "exercise", p[0] != 0,
         "acknowledged_by", a ? a->by_name : NULL, "action",
         a ? a->action : NULL);

@@ -101,6 +101,7 @@ int triage_record_build(triage_record_t *out, const domain_id_t *triage_id,
         f->person_id = (ProtobufCBinaryData){DOMAIN_ID_LEN, out->person_id};
         f->triage_id = (ProtobufCBinaryData){DOMAIN_ID_LEN, out->triage_id};
         f->reason = out->outcome.reason_en;
+        f->reason_zh = out->outcome.reason_zh;
         xy__event__init(&out->flag);
         out->flag.incident_id = out->triage.incident_id;
         out->flag.exercise = in->exercise;

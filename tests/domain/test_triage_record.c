@@ -97,6 +97,13 @@ Test(triage_record, usage_phq9_item9_records_high_risk_and_a_red_flag)
 
     cr_assert_eq(event_log_view_read(log_, s_flags, (void *)1), 0);
     cr_assert_eq(json_array_size(s_out), 1, "one open flag");
+    /* The reason in both languages, as the triage gave it. */
+    json_t *f0 = json_array_get(s_out, 0);
+    cr_assert_str_eq(json_string_value(json_object_get(f0, "reason")),
+                     rec.outcome.reason_en);
+    cr_assert_str_eq(json_string_value(json_object_get(f0, "reason_zh")),
+                     rec.outcome.reason_zh);
+    cr_assert_neq(strcmp(rec.outcome.reason_zh, rec.outcome.reason_en), 0);
     json_decref(s_out);
     cr_assert_eq(event_log_view_read(log_, s_levels, NULL), 0);
     cr_assert_eq(json_array_size(s_out), 1);

@@ -178,6 +178,9 @@ static void s_dashboard(const char *url, const char *named)
     cr_assert(strstr(s_str(d, "who"), "指挥长"), "header: %s",
               s_str(d, "who"));
     cr_assert_eq(s_int(d, "flags"), 1);
+    /* The flag's reason in the page's language (Chinese by default). */
+    cr_assert_not_null(strstr(s_str(d, "flag_reason"), "高风险"), "%s",
+                       s_str(d, "flag_reason"));
     cr_assert_gt(s_int(d, "provinces"), 20, "province outlines on the map");
     cr_assert_gt(s_int(d, "provinces_drawn"), 0, "province outlines in view");
     cr_assert_gt(s_int(d, "counties"), 0, "counties drawn");

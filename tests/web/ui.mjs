@@ -139,6 +139,7 @@ async function dashboard() {
   await page.waitForSelector('[data-testid="zones"] tbody tr.short, [data-testid="zones"] tbody tr.covered',
     { timeout: WAIT });
   seen.flags = await page.locator('[data-testid="flag"]').count();
+  seen.flag_reason = await page.textContent('[data-testid="flag"] .reason');
   seen.provinces = await page.locator('#map .leaflet-overlay-pane path.xy-province').count();
   seen.provinces_drawn = await drawn('xy-province');
   seen.counties = await drawn('xy-county');

@@ -117,7 +117,7 @@ export function dashboard(root) {
         ${f.exercise ? `<span class="tag">${esc(t('exercise'))}</span>` : ''}
         ${f.overdue ? `<span class="tag overdue" data-testid="overdue">${esc(t('overdue'))}</span>` : ''}
         · ${esc(when(f.raised_at))}</div>
-      <div class="reason">${esc(f.reason)}</div>
+      <div class="reason">${esc(currentLang() === 'zh' && f.reason_zh ? f.reason_zh : f.reason)}</div>
       ${can('ack_flags') ? `
         <label>${esc(t('ackBy'))} <input name="by" required maxlength="64"></label>
         <label>${esc(t('ackAction'))} <input name="action" maxlength="200"></label>
