@@ -140,6 +140,13 @@ static int s_list_read(view_txn_t *vt, void *arg)
     return a->out ? 0 : XY_ECORRUPT;
 }
 
+/* "  [EXERCISE]" after a row of drill data, else nothing. */
+static const char *s_exercise_mark(const json_t *o)
+{
+    return json_is_true(json_object_get(o, "exercise")) ? "  [EXERCISE]"
+                                                        : "";
+}
+
 static void s_print_table(const char *what, json_t *arr)
 {
     size_t i;
@@ -191,17 +198,19 @@ static void s_print_table(const char *what, json_t *arr)
     } else if (strcmp(what, "levels") == 0) {
         printf("%-32s  %-12s  %s\n", "INCIDENT", "LEVEL", "PERSONS");
         json_array_foreach(arr, i, o)
-        printf("%-32s  %-12s  %lld\n",
+        printf("%-32s  %-12s  %lld%s\n",
                json_string_value(json_object_get(o, "incident")),
                json_string_value(json_object_get(o, "level")),
-               (long long)json_integer_value(json_object_get(o, "persons")));
+               (long long)json_integer_value(json_object_get(o, "persons")),
+               s_exercise_mark(o));
     } else {
         printf("%-32s  %-7s  %s\n", "INCIDENT", "PERSONS", "SITE");
         json_array_foreach(arr, i, o)
-        printf("%-32s  %-7lld  %s\n",
+        printf("%-32s  %-7lld  %s%s\n",
                json_string_value(json_object_get(o, "incident")),
                (long long)json_integer_value(json_object_get(o, "persons")),
-               json_string_value(json_object_get(o, "site")));
+               json_string_value(json_object_get(o, "site")),
+               s_exercise_mark(o));
     }
     printf("(%zu)\n", json_array_size(arr));
 }

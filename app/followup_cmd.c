@@ -350,11 +350,11 @@ static void s_print_list(const char *what, const json_t *arr)
     json_array_foreach(arr, i, o) {
 #define S(k) json_string_value(json_object_get(o, k))
         if (strcmp(what, "services") == 0)
-            printf("%s  %-20s %-30s capacity %lld  %s\n", S("id"), S("kind"),
-                   S("name"),
+            printf("%s  %-20s %-30s capacity %lld  %s%s\n", S("id"),
+                   S("kind"), S("name"),
                    (long long)json_integer_value(json_object_get(o,
                                                                  "capacity")),
-                   S("contact"));
+                   S("contact"), s_exercise_mark(o));
         else if (strcmp(what, "handoffs") == 0)
             printf("%s  person %s  service %s  %-9s %-10s %s%s\n", S("id"),
                    S("person"), S("service"), S("level"), S("status"),

@@ -158,13 +158,14 @@ json_t *app_triage_json(const triage_record_t *r, const char *tid,
                       "positive", s->positive));
     }
     return json_pack("{s:s, s:s, s:s, s:s, s:b, s:s?, s:s, s:s, s:s, s:s, "
-                     "s:o}",
+                     "s:o, s:b}",
                      "triage", tid, "level", triage_level_en(o->level),
                      "level_zh", triage_level_zh(o->level), "rules_version",
                      o->rules_version, "red_flag", o->red_flag, "flag",
                      r->has_flag ? fid : NULL, "reason_en", o->reason_en,
                      "reason_zh", o->reason_zh, "guidance_en", o->guidance_en,
-                     "guidance_zh", o->guidance_zh, "results", results);
+                     "guidance_zh", o->guidance_zh, "results", results,
+                     "exercise", r->triage.exercise);
 }
 
 static void s_print_outcome(app_t *app, const triage_record_t *r,
@@ -178,6 +179,8 @@ static void s_print_outcome(app_t *app, const triage_record_t *r,
         json_decref(j);
         return;
     }
+    if (r->triage.exercise)
+        printf("%s\n\n", EXERCISE_BANNER);
     for (size_t i = 0; i < r->n_results; i++)
         printf("%-9s score %3d  %s / %s%s\n",
                screening_name(r->results[i].instrument), r->results[i].score,

@@ -376,5 +376,6 @@ json_t *assessment_json(const assessment_t *a, size_t top)
         "zones", zones);
     if (a->quake && a->magnitude > 0)
         json_object_set_new(o, "magnitude", json_real(a->magnitude));
+    json_object_set_new(o, "exercise", json_boolean(a->exercise));
     return o;
 }

@@ -17,6 +17,7 @@ typedef struct assessment_band {
 struct assessment {
     int hazard;                               /* XY__HAZARD_TYPE__* */
     bool quake;                               /* bands are intensities */
+    bool exercise;                            /* published for a drill */
     double magnitude;                         /* Ms; 0 when not a quake */
     int level;                                /* proposed, 1..4 */
     char reason_en[ASSESSMENT_REASON_MAX];    /* why that level */

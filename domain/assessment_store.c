@@ -164,6 +164,7 @@ int assessment_latest(view_txn_t *vt, const domain_model_t *m,
     if (!b)
         return XY_ECORRUPT;
     assessment_t *a = xcalloc(1, sizeof *a);
+    a->exercise = ((const uint8_t *)v)[0] != 0;
     s_incident_hazard(vt, m, incident, a);
     /* Only earthquake zones carry an intensity. */
     a->quake = a->hazard == XY__HAZARD_TYPE__HAZARD_EARTHQUAKE;

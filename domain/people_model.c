@@ -99,8 +99,9 @@ static int s_person(const void *key, size_t klen, const void *val,
     const char *level = s_level(c->vt, c->m, key);
     uint32_t flags = pr->vulnerability;
     xy__person_registered__free_unpacked(pr, NULL);
+    char ex = p[0] ? 'x' : 'r';
     if (!flags) {
-        snprintf(k, sizeof k, "%s %s %s none", inc, zone, level);
+        snprintf(k, sizeof k, "%s %s %s none %c", inc, zone, level, ex);
         s_add(c->acc, k);
     }
     for (unsigned i = 0; i < xy__vulnerability__descriptor.n_values; i++) {
@@ -108,9 +109,10 @@ static int s_person(const void *key, size_t klen, const void *val,
         if (!v || !(flags & (uint32_t)v))
             continue;
         char name[48];
-        snprintf(k, sizeof k, "%s %s %s %s", inc, zone, level,
+        snprintf(k, sizeof k, "%s %s %s %s %c", inc, zone, level,
                  domain_enum_name(&xy__vulnerability__descriptor, "VULN_", v,
-                                  name, sizeof name));
+                                  name, sizeof name),
+                 ex);
         s_add(c->acc, k);
     }
     return 0;
@@ -136,16 +138,17 @@ json_t *people_counts(view_txn_t *vt, const domain_model_t *m)
     qsort(keys, n, sizeof *keys, s_key_cmp);
     json_t *arr = json_array();
     for (i = 0; i < n; i++) {
-        char inc[40], zone[40], level[32], vuln[48];
-        if (sscanf(keys[i], "%39s %39s %31s %47s", inc, zone, level, vuln) !=
-            4)
+        char inc[40], zone[40], level[32], vuln[48], ex[2];
+        if (sscanf(keys[i], "%39s %39s %31s %47s %1s", inc, zone, level, vuln,
+                   ex) != 5)
             continue;
         json_array_append_new(
-            arr, json_pack("{s:s, s:s, s:s, s:s, s:I}", "incident", inc,
+            arr, json_pack("{s:s, s:s, s:s, s:s, s:I, s:b}", "incident", inc,
                            "zone", zone, "level", level, "vulnerability",
                            vuln, "persons",
                            json_integer_value(json_object_get(c.acc,
-                                                              keys[i]))));
+                                                              keys[i])),
+                           "exercise", ex[0] == 'x'));
     }
     free(keys);
     json_decref(c.acc);

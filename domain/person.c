@@ -1,5 +1,6 @@
 /* Affected people (person.h). */
 #include "domain/person.h"
+#include "domain/exercise.h"
 #include "domain/lww.h"
 #include "domain/person_link.h"
 #include "common/xy_error.h"
@@ -261,6 +262,15 @@ json_t *person_list(view_txn_t *vt, const domain_model_t *m)
     return person_list_open(vt, m, NULL);
 }
 
+/* Whether the incident of a count is an exercise (false when unknown). */
+static bool s_exercise_of(s_ctx_t *c, const void *incident)
+{
+    bool ex = false;
+    if (exercise_incident(c->vt, c->m, incident, &ex))
+        return false;
+    return ex;
+}
+
 static int s_count_entry(const void *key, size_t klen, const void *val,
                          size_t vlen, void *arg)
 {
@@ -273,10 +283,11 @@ static int s_count_entry(const void *key, size_t klen, const void *val,
     char inc[DOMAIN_ID_HEX];
     domain_id_t iid;
     memcpy(iid.b, key, DOMAIN_ID_LEN);
-    json_t *o = json_pack("{s:s, s:s#, s:I}", "incident",
+    json_t *o = json_pack("{s:s, s:s#, s:I, s:b}", "incident",
                           domain_id_format(&iid, inc), "site",
                           (const char *)key + XY_ID_LEN, (int)(klen - XY_ID_LEN),
-                          "persons", (json_int_t)n);
+                          "persons", (json_int_t)n, "exercise",
+                          s_exercise_of(c, key));
     if (!o)
         return XY_ENOMEM;
     json_array_append_new(c->arr, o);
@@ -331,10 +342,10 @@ static int s_level_entry(const void *key, size_t klen, const void *val,
     char inc[DOMAIN_ID_HEX];
     domain_id_t iid;
     memcpy(iid.b, key, DOMAIN_ID_LEN);
-    json_t *o = json_pack("{s:s, s:s, s:I}", "incident",
+    json_t *o = json_pack("{s:s, s:s, s:I, s:b}", "incident",
                           domain_id_format(&iid, inc), "level",
                           level < 4 ? levels[level] : "unknown", "persons",
-                          (json_int_t)n);
+                          (json_int_t)n, "exercise", s_exercise_of(c, key));
     if (!o)
         return XY_ENOMEM;
     json_array_append_new(c->arr, o);

@@ -80,11 +80,11 @@ int person_find(view_txn_t *vt, const domain_model_t *m,
                 const domain_id_t *person, domain_id_t *incident,
                 uint32_t *vulnerability, bool *exercise);
 
-/* Returns a new JSON array of {incident, level, persons}: how many people
- * are at each triage level now (their latest triage). */
+/* Returns a new JSON array of {incident, level, persons, exercise}: how
+ * many people are at each triage level now (their latest triage). */
 json_t *person_triage_counts(view_txn_t *vt, const domain_model_t *m);
 
-/* Returns a new JSON array of {incident, site, persons} counts. */
+/* Returns a new JSON array of {incident, site, persons, exercise} counts. */
 json_t *person_site_counts(view_txn_t *vt, const domain_model_t *m);
 
 #endif

@@ -422,8 +422,10 @@ static int s_decode(const void *val, size_t vlen, service_t *s)
     if (!r)
         return XY_ECORRUPT;
     int rc = r->service_id.len == DOMAIN_ID_LEN ? 0 : XY_ECORRUPT;
-    if (!rc)
+    if (!rc) {
         s_from_msg(s, r);
+        s->exercise = ((const uint8_t *)val)[LWW_HEADER] != 0;
+    }
     xy__service_registered__free_unpacked(r, NULL);
     return rc;
 }
@@ -485,12 +487,13 @@ static int s_json(const service_t *s, void *arg)
     for (size_t i = 0; i < s->n_langs; i++)
         json_array_append_new(langs, json_string(s->langs[i]));
     json_t *o = json_pack(
-        "{s:s, s:s, s:s, s:i, s:o, s:o, s:o, s:s}", "id",
+        "{s:s, s:s, s:s, s:i, s:o, s:o, s:o, s:s, s:b}", "id",
         domain_id_format(&s->id, h), "kind",
         domain_enum_name(&xy__service_kind__descriptor, "SERVICE_", s->kind,
                          kind, sizeof kind),
         "name", s->name, "capacity", (json_int_t)s->capacity, "zones", zones,
-        "counties", counties, "languages", langs, "contact", s->contact);
+        "counties", counties, "languages", langs, "contact", s->contact,
+        "exercise", s->exercise);
     if (!o)
         return XY_ENOMEM;
     json_array_append_new(arg, o);

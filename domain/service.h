@@ -39,6 +39,7 @@ typedef struct service {
     size_t n_langs;
     char langs[SERVICE_LANGS_MAX][SERVICE_LANG_MAX + 1];
     char contact[SERVICE_CONTACT_MAX + 1];
+    bool exercise;                              /* as held: a drill's */
 } service_t;
 
 /* A ServiceRegistered ready to write; borrows from the service_t it was

@@ -160,6 +160,12 @@ Test(exercise_cli, a_real_person_is_never_handed_to_an_exercise_service)
     s_refused("refused: real event about exercise service");
     s_run("list", "handoffs", NULL);
     cr_assert_not_null(strstr(r.out, "no handoffs"), "%s", r.out);
+    /* The drill's service says so in listings. */
+    s_run("list", "services", NULL);
+    cr_assert_not_null(strstr(strstr(r.out, "drill clinic"), "[EXERCISE]"),
+                       "%s", r.out);
+    s_run("--json", "list", "services", NULL);
+    cr_assert_not_null(strstr(r.out, "\"exercise\": true"), "%s", r.out);
 }
 
 Test(exercise_cli, drill_reports_and_listings_say_exercise)
@@ -171,8 +177,20 @@ Test(exercise_cli, drill_reports_and_listings_say_exercise)
     s_run("triage", "--person", person, "--factors", "acute_suicidality",
           NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_eq(strncmp(r.out, BANNER "\n", strlen(BANNER) + 1), 0, "%s",
+                 r.out);
+    s_run("--json", "triage", "--person", person, "--factors",
+          "acute_suicidality", NULL);
+    cr_assert_not_null(strstr(r.out, "\"exercise\": true"), "%s", r.out);
     s_run("list", "flags", NULL);
     cr_assert_not_null(strstr(r.out, "[EXERCISE]"), "%s", r.out);
+    /* Counts of drill data say so; the real incident holds none. */
+    s_run("list", "levels", NULL);
+    cr_assert_not_null(strstr(strstr(r.out, drill), "[EXERCISE]"), "%s",
+                       r.out);
+    s_run("list", "sites", NULL);
+    cr_assert_not_null(strstr(strstr(r.out, drill), "camp  [EXERCISE]"),
+                       "%s", r.out);
     s_run("report", "--incident", drill, NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert_eq(strncmp(r.out, BANNER "\n", strlen(BANNER) + 1), 0, "%s",

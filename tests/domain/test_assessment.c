@@ -242,7 +242,8 @@ Test(assessment, published_assessment_reaches_the_view_with_its_revision)
     for (uint32_t rev = 1; rev <= 2; rev++) {
         assessment_event_t *e = NULL;
         domain_id_t aid = {{(uint8_t)rev}};
-        assessment_publish(&e, a, &inc, &aid, rev, false, "commander");
+        /* The second revision as a drill's: the flag is read back. */
+        assessment_publish(&e, a, &inc, &aid, rev, rev == 2, "commander");
         s_write(&e->ev);
         assessment_event_destroy(&e);
         cr_assert_eq(event_log_view_read(log_, s_read_latest, NULL), 0);
@@ -261,6 +262,7 @@ Test(assessment, published_assessment_reaches_the_view_with_its_revision)
         json_t *j = assessment_json(s_latest, 3);
         cr_assert_eq(json_array_size(json_object_get(j, "zones")), 3);
         cr_assert_eq(json_integer_value(json_object_get(j, "revision")), rev);
+        cr_assert_eq(json_is_true(json_object_get(j, "exercise")), rev == 2);
         json_decref(j);
         assessment_destroy(&s_latest);
     }
