@@ -3,6 +3,7 @@
  * (quotes, doubled quotes, CRLF); every limit is checked before it is
  * reached and every error names the line and the column. */
 #include "domain/service.h"
+#include "domain/csv.h"
 #include "domain/lww.h"
 #include "common/xy_error.h"
 #include "common/xy_mem.h"
@@ -11,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define S_LINE_MAX 4096
 #define S_FIELDS_MAX 12
 
 int service_kind_parse(const char *text, int *kind, domain_error_t *err)
@@ -174,69 +174,8 @@ static const char *const s_cols[C_N] = {
     "id", "kind", "name", "capacity", "zones", "counties", "languages",
     "contact"};
 
-typedef struct s_row {
-    char buf[S_LINE_MAX + 1];    /* field bytes, NUL-separated */
-    const char *f[S_FIELDS_MAX]; /* the fields */
-    size_t n;                    /* fields in the row */
-} s_row_t;
-
-/* Reads one record at *pos into row; *line advances by the line breaks it
- * spans. Returns 0, 1 at the end of the text, or an error. */
-static int s_read_row(const char *t, size_t len, size_t *pos, size_t *line,
-                      s_row_t *row, domain_error_t *err)
-{
-    size_t i = *pos, o = 0, start = *line;
-    if (i >= len)
-        return 1;
-    row->n = 1;
-    row->f[0] = row->buf;
-    bool quoted = false;
-    for (; i < len; i++) {
-        char c = t[i];
-        if (o >= S_LINE_MAX)
-            return domain_fail(err, XY_ETOOBIG, "csv", "line %zu: over %d "
-                               "bytes", start, S_LINE_MAX);
-        if (c == '\0')
-            return domain_fail(err, XY_EINVAL, "csv", "line %zu: a NUL byte",
-                               *line);
-        if (quoted) {
-            if (c == '"' && i + 1 < len && t[i + 1] == '"')
-                i++;
-            else if (c == '"') {
-                quoted = false;
-                continue;
-            }
-            if (c == '\n')
-                (*line)++;
-        } else if (c == '"') {
-            quoted = true;
-            continue;
-        } else if (c == ',') {
-            if (row->n == S_FIELDS_MAX)
-                return domain_fail(err, XY_ETOOBIG, "csv", "line %zu: more "
-                                   "than %d columns", start, S_FIELDS_MAX);
-            row->buf[o++] = '\0';
-            row->f[row->n++] = row->buf + o;
-            continue;
-        } else if (c == '\r' && i + 1 < len && t[i + 1] == '\n') {
-            continue;
-        } else if (c == '\n') {
-            i++;
-            break;
-        }
-        row->buf[o++] = c;
-    }
-    if (quoted)
-        return domain_fail(err, XY_EPARSE, "csv", "line %zu: a quote is "
-                           "never closed", start);
-    row->buf[o] = '\0';
-    *pos = i;
-    (*line)++;
-    return 0;
-}
-
 /* Maps header columns to C_*; col[c] is the field index, or -1. */
-static int s_header(const s_row_t *h, int col[C_N], domain_error_t *err)
+static int s_header(const csv_row_t *h, int col[C_N], domain_error_t *err)
 {
     for (int c = 0; c < C_N; c++)
         col[c] = -1;
@@ -264,13 +203,13 @@ static int s_header(const s_row_t *h, int col[C_N], domain_error_t *err)
     return 0;
 }
 
-static const char *s_cell(const s_row_t *r, const int col[C_N], int c)
+static const char *s_cell(const csv_row_t *r, const int col[C_N], int c)
 {
     return col[c] >= 0 && (size_t)col[c] < r->n ? r->f[col[c]] : "";
 }
 
 /* Fills s from one row; errors carry the line and column. */
-static int s_row_service(const s_row_t *r, const int col[C_N], size_t line,
+static int s_row_service(const csv_row_t *r, const int col[C_N], size_t line,
                          const domain_id_t *new_id, service_t *s,
                          domain_error_t *err)
 {
@@ -328,22 +267,24 @@ int service_csv_parse(service_t **out, size_t *n, const char *text,
     if (len > SERVICE_CSV_MAX)
         return domain_fail(err, XY_ETOOBIG, "csv", "%zu bytes is over the "
                            "maximum of %d", len, SERVICE_CSV_MAX);
-    s_row_t *row = xmalloc(sizeof *row);
+    csv_row_t *row = xmalloc(sizeof *row);
     service_t *all = NULL;
     size_t pos = 0, line = 1, count = 0, cap = 0;
     int col[C_N];
-    int rc = s_read_row(text, len, &pos, &line, row, err);
+    int rc = csv_read_row(text, len, &pos, &line, row, S_FIELDS_MAX,
+                          err);
     if (rc == 1)
         rc = domain_fail(err, XY_EMISSING, "csv", "the file is empty");
     if (!rc)
         rc = s_header(row, col, err);
     while (!rc) {
         size_t at = line;
-        rc = s_read_row(text, len, &pos, &line, row, err);
+        rc = csv_read_row(text, len, &pos, &line, row, S_FIELDS_MAX,
+                          err);
         if (rc)
             break;
-        if (row->n == 1 && !row->buf[0])
-            continue; /* a blank line */
+        if (csv_row_blank(row))
+            continue;
         if (count == SERVICE_CSV_ROWS_MAX) {
             rc = domain_fail(err, XY_ETOOBIG, "csv", "line %zu: more than "
                              "%d services", at, SERVICE_CSV_ROWS_MAX);

@@ -3,6 +3,7 @@
  * in any order, one row per member. Every limit is checked before it is
  * reached, and every error names the line and the column. */
 #include "domain/team.h"
+#include "domain/csv.h"
 #include "common/xy_error.h"
 #include "common/xy_mem.h"
 
@@ -11,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define S_LINE_MAX 4096 /* bytes of one row */
 #define S_FIELDS_MAX 16 /* columns of one row */
 
 enum { C_ID, C_TEAM, C_LEVEL, C_LAT, C_LON, C_MAXD, C_REST, C_MEMBER,
@@ -21,66 +21,7 @@ static const char *const s_cols[C_N] = {
     "team_id", "team", "level", "home_lat", "home_lon", "max_deployed_days",
     "min_rest_days", "member", "role", "languages", "qualifications"};
 
-typedef struct s_row {
-    char buf[S_LINE_MAX + 1];     /* field bytes, NUL-separated */
-    const char *f[S_FIELDS_MAX];  /* the fields */
-    size_t n;
-} s_row_t;
-
-/* Reads one record at *pos into row; *line advances by the line breaks
- * it spans. Returns 0, 1 at the end, or an error. */
-static int s_read_row(const char *t, size_t len, size_t *pos, size_t *line,
-                      s_row_t *row, domain_error_t *err)
-{
-    size_t i = *pos, o = 0;
-    if (i >= len)
-        return 1;
-    row->n = 0;
-    row->f[row->n++] = row->buf;
-    bool quoted = false;
-    for (; i < len; i++) {
-        char c = t[i];
-        if (quoted) {
-            if (c == '"' && i + 1 < len && t[i + 1] == '"')
-                i++;
-            else if (c == '"') {
-                quoted = false;
-                continue;
-            }
-            if (c == '\n')
-                (*line)++;
-        } else if (c == '"') {
-            quoted = true;
-            continue;
-        } else if (c == ',') {
-            if (row->n == S_FIELDS_MAX)
-                return domain_fail(err, XY_ETOOBIG, "csv",
-                                   "line %zu: more than %d columns", *line,
-                                   S_FIELDS_MAX);
-            row->buf[o++] = '\0';
-            row->f[row->n++] = row->buf + o;
-            continue;
-        } else if (c == '\n' || c == '\r') {
-            if (c == '\r' && i + 1 < len && t[i + 1] == '\n')
-                i++;
-            i++;
-            break;
-        }
-        if (o + 2 > sizeof row->buf)
-            return domain_fail(err, XY_ETOOBIG, "csv",
-                               "line %zu: longer than %d bytes", *line,
-                               S_LINE_MAX);
-        row->buf[o++] = c;
-    }
-    if (quoted)
-        return domain_fail(err, XY_EPARSE, "csv",
-                           "line %zu: a quoted field is not closed", *line);
-    row->buf[o] = '\0';
-    *pos = i;
-    return 0;
-}
-
-static int s_header(const s_row_t *row, int idx[C_N], domain_error_t *err)
+static int s_header(const csv_row_t *row, int idx[C_N], domain_error_t *err)
 {
     for (int c = 0; c < C_N; c++) {
         idx[c] = -1;
@@ -98,7 +39,7 @@ static int s_header(const s_row_t *row, int idx[C_N], domain_error_t *err)
     return 0;
 }
 
-static const char *s_get(const s_row_t *row, const int idx[C_N], int c)
+static const char *s_get(const csv_row_t *row, const int idx[C_N], int c)
 {
     return idx[c] >= 0 && (size_t)idx[c] < row->n ? row->f[idx[c]] : "";
 }
@@ -111,7 +52,7 @@ static int s_number(const char *s, double lo, double hi, double *v)
 }
 
 /* The team-level columns of a row into t. */
-static int s_team_cols(team_t *t, const s_row_t *row, const int idx[C_N],
+static int s_team_cols(team_t *t, const csv_row_t *row, const int idx[C_N],
                        size_t line, domain_error_t *err)
 {
     const char *name = s_get(row, idx, C_TEAM);
@@ -151,14 +92,14 @@ static bool s_same(const team_t *a, const team_t *b)
            a->min_rest_days == b->min_rest_days;
 }
 
-static int s_member(team_t *t, const s_row_t *row, const int idx[C_N],
+static int s_member(team_t *t, const csv_row_t *row, const int idx[C_N],
                     size_t line, domain_error_t *err)
 {
     if (t->n_members == TEAM_MEMBERS_MAX)
         return domain_fail(err, XY_ETOOBIG, "member", "line %zu: team %s has "
                            "more than %d members", line, t->name,
                            TEAM_MEMBERS_MAX);
-    char spec[S_LINE_MAX + 8];
+    char spec[CSV_LINE_MAX + 8];
     snprintf(spec, sizeof spec, "%s:%s:%s:%s", s_get(row, idx, C_MEMBER),
              s_get(row, idx, C_ROLE), s_get(row, idx, C_LANGS),
              s_get(row, idx, C_QUALS));
@@ -212,22 +153,23 @@ int team_csv_parse(team_t **out, size_t *n_out, const char *text, size_t len,
                            len, TEAM_CSV_MAX);
     size_t pos = len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
     size_t line = 1, n = 0, cap = 0;
-    s_row_t *row = xmalloc(sizeof *row);
+    csv_row_t *row = xmalloc(sizeof *row);
     team_t *teams = NULL, *cur = xmalloc(sizeof *cur), *t = NULL;
     int idx[C_N];
-    int rc = s_read_row(text, len, &pos, &line, row, err);
+    int rc = csv_read_row(text, len, &pos, &line, row, S_FIELDS_MAX,
+                          err);
     if (rc == 1)
         rc = domain_fail(err, XY_EPARSE, "csv", "the file is empty");
     if (!rc)
         rc = s_header(row, idx, err);
     for (size_t guard = 0; !rc && guard <= len; guard++) {
-        line++;
         size_t at = line;
-        rc = s_read_row(text, len, &pos, &line, row, err);
+        rc = csv_read_row(text, len, &pos, &line, row, S_FIELDS_MAX,
+                          err);
         if (rc)
             break;
-        if (row->n == 1 && !row->f[0][0])
-            continue; /* a blank line */
+        if (csv_row_blank(row))
+            continue;
         memset(cur, 0, sizeof *cur);
         const char *id = s_get(row, idx, C_ID);
         if (*id && (domain_id_parse(&cur->id, id) ||

@@ -163,7 +163,7 @@ Test(dispatch_model, csv_errors_name_the_line_and_store_nothing)
         {"team,level,home_lat,home_lon,member,role\n"
          "A,county,91,103,x,counselor\n", "line 2, columns home_lat"},
         {"team,level,home_lat,home_lon,member,role\n"
-         "\"A,county,31,103,x,counselor\n", "not closed"},
+         "\"A,county,31,103,x,counselor\n", "line 2: a quote is never closed"},
         {"team,level,home_lat,home_lon,member,role\n"
          "A,county,31,103,x,counselor\nA,county,31,103,x,counselor\n",
          "listed twice"},
