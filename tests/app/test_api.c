@@ -25,18 +25,6 @@ static pid_t daemon_pid = -1;
 static unsigned http_port;
 static char cookie[128]; /* "xy_session=..." once logged in */
 
-static unsigned s_free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET,
-                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof a;
-    cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-    cr_assert_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-    close(fd);
-    return ntohs(a.sin_port);
-}
-
 static void s_run(xy_test_out_t *r, ...)
 {
     const char *pre[] = {XY_COORDINATOR_BIN, "-d", data};
@@ -65,12 +53,12 @@ static void s_init(void)
     s_run(&r, "init", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     char ep[64];
-    http_port = s_free_port();
+    http_port = xy_test_free_port();
     snprintf(ep, sizeof ep, "127.0.0.1:%u", http_port);
     s_config("http", ep);
-    snprintf(ep, sizeof ep, "tcp://127.0.0.1:%u", s_free_port());
+    snprintf(ep, sizeof ep, "tcp://127.0.0.1:%u", xy_test_free_port());
     s_config("listen", ep);
-    snprintf(ep, sizeof ep, "tcp://127.0.0.1:%u", s_free_port());
+    snprintf(ep, sizeof ep, "tcp://127.0.0.1:%u", xy_test_free_port());
     s_config("publish", ep);
 }
 
@@ -96,29 +84,10 @@ TestSuite(api, .init = setup, .fini = teardown, .timeout = 120);
 static int s_http(const char *method, const char *path, const char *body,
                   char *out, size_t cap)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET,
-                            .sin_port = htons((uint16_t)http_port),
-                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
-    char req[2048];
-    int n = snprintf(req, sizeof req,
-                     "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                     "Content-Type: application/json\r\n%s%s%s"
-                     "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
-                     method, path, cookie[0] ? "Cookie: " : "", cookie,
-                     cookie[0] ? "\r\n" : "", body ? strlen(body) : 0,
-                     body ? body : "");
-    cr_assert_eq(write(fd, req, (size_t)n), n);
-    size_t used = 0;
-    ssize_t k;
-    while (used + 1 < cap && (k = read(fd, out + used, cap - 1 - used)) > 0)
-        used += (size_t)k;
-    out[used] = '\0';
-    close(fd);
-    int status = 0;
-    cr_assert_eq(sscanf(out, "HTTP/1.%*d %d", &status), 1, "%s", out);
-    return status;
+    char header[sizeof cookie + 16];
+    snprintf(header, sizeof header, "Cookie: %s", cookie);
+    return xy_test_http((uint16_t)http_port, method, path, body,
+                        cookie[0] ? header : NULL, out, cap);
 }
 
 static int s_get(const char *path, char *out, size_t cap)

@@ -6,14 +6,11 @@
 #include "tests/support/xy_test.h"
 #include "tests/sync/sync_harness.h"
 
-#include <arpa/inet.h>
 #include <criterion/criterion.h>
 #include <jansson.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -53,34 +50,12 @@ static const char *s_cli(const char *bin, const xh_node_t *n,
 static int s_req(uint16_t port, const char *method, const char *path,
                  const char *body, const char *header)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET,
-                            .sin_port = htons(port),
-                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
-    char req[4096];
-    int n = snprintf(req, sizeof req,
-                     "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\n%s%s"
-                     "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
-                     method, path, header ? header : "", header ? "\r\n" : "",
-                     body ? strlen(body) : 0, body ? body : "");
-    cr_assert_eq(write(fd, req, (size_t)n), n);
-    size_t used = 0;
-    ssize_t k;
-    while (used + 1 < sizeof resp &&
-           (k = read(fd, resp + used, sizeof resp - 1 - used)) > 0)
-        used += (size_t)k;
-    resp[used] = '\0';
-    close(fd);
-    int status = 0;
-    cr_assert_eq(sscanf(resp, "HTTP/1.%*d %d", &status), 1, "%s", resp);
-    return status;
+    return xy_test_http(port, method, path, body, header, resp, sizeof resp);
 }
 
 static const char *s_body(void)
 {
-    const char *b = strstr(resp, "\r\n\r\n");
-    return b ? b + 4 : "";
+    return xy_test_http_body(resp);
 }
 
 /* Logs user in at port (waiting, bounded, for the API); the cookie

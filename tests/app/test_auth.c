@@ -30,18 +30,6 @@ static pid_t daemon_pid = -1;
 static unsigned http_port;
 static char resp[1 << 20]; /* the last response, headers and body */
 
-static unsigned s_free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET,
-                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof a;
-    cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-    cr_assert_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-    close(fd);
-    return ntohs(a.sin_port);
-}
-
 static void s_run(xy_test_out_t *r, ...)
 {
     const char *pre[] = {XY_COORDINATOR_BIN, "-d", data};
@@ -83,12 +71,12 @@ static void s_init(void)
     s_run(&r, "init", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     char ep[1200];
-    http_port = s_free_port();
+    http_port = xy_test_free_port();
     snprintf(ep, sizeof ep, "127.0.0.1:%u", http_port);
     s_config("http", ep);
-    snprintf(ep, sizeof ep, "tcp://127.0.0.1:%u", s_free_port());
+    snprintf(ep, sizeof ep, "tcp://127.0.0.1:%u", xy_test_free_port());
     s_config("listen", ep);
-    snprintf(ep, sizeof ep, "tcp://127.0.0.1:%u", s_free_port());
+    snprintf(ep, sizeof ep, "tcp://127.0.0.1:%u", xy_test_free_port());
     s_config("publish", ep);
     snprintf(ep, sizeof ep, "%s/web", dir);
     cr_assert_eq(mkdir(ep, 0700), 0);
@@ -130,37 +118,14 @@ TestSuite(auth, .init = setup, .fini = teardown, .timeout = 240);
 static int s_req(const char *method, const char *path, const char *body,
                  const char *header)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET,
-                            .sin_port = htons((uint16_t)http_port),
-                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
-    char req[8192];
-    int n = snprintf(req, sizeof req,
-                     "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                     "Content-Type: application/json\r\n%s%s"
-                     "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
-                     method, path, header ? header : "", header ? "\r\n" : "",
-                     body ? strlen(body) : 0, body ? body : "");
-    cr_assert_lt(n, (int)sizeof req);
-    cr_assert_eq(write(fd, req, (size_t)n), n);
-    size_t used = 0;
-    ssize_t k;
-    while (used + 1 < sizeof resp &&
-           (k = read(fd, resp + used, sizeof resp - 1 - used)) > 0)
-        used += (size_t)k;
-    resp[used] = '\0';
-    close(fd);
-    int status = 0;
-    cr_assert_eq(sscanf(resp, "HTTP/1.%*d %d", &status), 1, "%s", resp);
-    return status;
+    return xy_test_http((uint16_t)http_port, method, path, body, header,
+                        resp, sizeof resp);
 }
 
 /* The body of the last response. */
 static const char *s_body(void)
 {
-    const char *b = strstr(resp, "\r\n\r\n");
-    return b ? b + 4 : "";
+    return xy_test_http_body(resp);
 }
 
 /* The body of the last response as JSON (owned by the caller). */

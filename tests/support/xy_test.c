@@ -4,11 +4,13 @@
 #include "common/xy_mem.h"
 
 #include <criterion/criterion.h>
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -146,4 +148,59 @@ const char *xy_test_json_field(const char *json, const char *key)
     memcpy(out, p, n);
     out[n] = '\0';
     return out;
+}
+
+uint16_t xy_test_free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    cr_assert_geq(fd, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    socklen_t len = sizeof a;
+    cr_assert_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+int xy_test_http(uint16_t port, const char *method, const char *path,
+                 const char *body, const char *header, char *resp,
+                 size_t cap)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    cr_assert_geq(fd, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_port = htons(port),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof a), 0,
+                 "connect to 127.0.0.1:%u", port);
+    char *req = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&req, &len);
+    cr_assert_not_null(f);
+    fprintf(f,
+            "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            "Content-Type: application/json\r\n%s%s"
+            "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+            method, path, header ? header : "", header ? "\r\n" : "",
+            body ? strlen(body) : 0, body ? body : "");
+    fclose(f);
+    cr_assert_eq(write(fd, req, len), (ssize_t)len);
+    free(req);
+    size_t used = 0;
+    ssize_t k;
+    while (used + 1 < cap &&
+           (k = read(fd, resp + used, cap - 1 - used)) > 0)
+        used += (size_t)k;
+    resp[used] = '\0';
+    close(fd);
+    int status = 0;
+    cr_assert_eq(sscanf(resp, "HTTP/1.%*d %d", &status), 1, "%s", resp);
+    return status;
+}
+
+const char *xy_test_http_body(const char *resp)
+{
+    const char *b = strstr(resp, "\r\n\r\n");
+    return b ? b + 4 : "";
 }

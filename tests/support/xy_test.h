@@ -48,4 +48,18 @@ const char *xy_test_json_field(const char *json, const char *key);
 /* Path of a file in the shared data folder (static buffer). */
 const char *xy_test_shared(const char *rel);
 
+/* A free TCP port on 127.0.0.1 (bound, read and released). */
+uint16_t xy_test_free_port(void);
+
+/* Sends one HTTP/1.1 request to 127.0.0.1:port: method and path, a JSON
+ * body when not NULL, one extra header line (e.g. "Cookie: ...") when not
+ * NULL, Connection: close. Reads the whole response into resp (cap bytes,
+ * NUL-terminated) and returns its status code. */
+int xy_test_http(uint16_t port, const char *method, const char *path,
+                 const char *body, const char *header, char *resp,
+                 size_t cap);
+
+/* The body of a response read by xy_test_http ("" when none). */
+const char *xy_test_http_body(const char *resp);
+
 #endif
