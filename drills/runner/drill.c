@@ -18,9 +18,7 @@
 #include "common/xy_error.h"
 #include "drills/runner/drill_internal.h"
 #include "drills/runner/proc.h"
-#ifdef XY_HAVE_DRILL_REPORT
 #include "drills/report/report.h"
-#endif
 
 #define S_TICK_MS 100        /* the play loop's pace */
 #define S_SAMPLE_MS 1000     /* status samples (backlog) */
@@ -195,7 +193,7 @@ static bool s_converged(const drill_t *d)
  * equal and no scripted action waits for anything. */
 static void s_settle(drill_t *d, size_t *link_next)
 {
-    links_all_up(d->links);
+    linkset_all_up(d->links);
     d_timeline(d, "runner", "link", "end of the timeline: every link up");
     uint64_t end = proc_now_ms() + d->opts->settle_ms;
     while (proc_now_ms() < end && !s_interrupted) {
@@ -275,17 +273,12 @@ static int s_write(drill_t *d, json_t *result)
         return -1;
     }
     snprintf(html, sizeof html, "%s/report.html", d->out);
-#ifdef XY_HAVE_DRILL_REPORT
     if (drill_report_write(result, html, err, sizeof err)) {
         fprintf(stderr, "xinyuan-drill: report: %s\n", err);
         printf("result: %s (no report)\n", path);
         return 0;
     }
     printf("report: %s\nresult: %s\n", html, path);
-#else
-    (void)err;
-    printf("result: %s (the HTML report is not built in)\n", path);
-#endif
     return 0;
 }
 
@@ -294,7 +287,7 @@ static void s_start_links(drill_t *d)
     linkem_schedule_t *sch[SCN_MAX_AGENTS] = {0};
     for (size_t i = 0; i < d->scn->n_agents; i++)
         sch[i] = scenario_link_real(d->scn, i);
-    links_start(d->links, sch);
+    linkset_start(d->links, sch);
 }
 
 static int s_start(drill_t *d)
@@ -385,7 +378,7 @@ int drill_run(const drill_opts_t *opts)
             rc = s_run(d);
         d_nodes_stop(d);
     }
-    links_destroy(&d->links);
+    linkset_destroy(&d->links);
     if (d->work[0] && !opts->keep)
         nftw(d->work, s_rm_one, 16, FTW_DEPTH | FTW_PHYS);
     else if (d->work[0])

@@ -12,7 +12,7 @@
 #include <sys/types.h>
 
 #include "drills/runner/drill.h"
-#include "drills/runner/links.h"
+#include "drills/linkem/linkset.h"
 #include "drills/runner/scenario.h"
 
 #define D_MAX_ORDERS 128   /* orders tracked */
@@ -92,7 +92,7 @@ typedef struct drill {
     uint16_t port, pub_port;   /* the coordinator's two sockets */
     d_node_t coord;            /* the coordinator */
     d_node_t agents[SCN_MAX_AGENTS]; /* the field agents */
-    links_t *links;            /* the agents' links */
+    linkset_t *links;            /* the agents' links */
     char incident[33];         /* incident id, "" before activation */
     char hazard[32];           /* its hazard */
     double activation_s;       /* -1: not yet */

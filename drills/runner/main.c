@@ -12,9 +12,7 @@
 #include "common/xy_error.h"
 #include "drills/runner/drill.h"
 #include "drills/runner/scenario.h"
-#ifdef XY_HAVE_DRILL_REPORT
 #include "drills/report/report.h"
-#endif
 
 static void s_usage(FILE *f)
 {
@@ -77,7 +75,6 @@ static int s_report(const char *in, const char *out)
                  "report.html");
         out = path;
     }
-#ifdef XY_HAVE_DRILL_REPORT
     char err[512];
     int rc = drill_report_write(r, out, err, sizeof err);
     json_decref(r);
@@ -87,11 +84,6 @@ static int s_report(const char *in, const char *out)
     }
     printf("report: %s\n", out);
     return 0;
-#else
-    json_decref(r);
-    fprintf(stderr, "xinyuan-drill: this build has no HTML report\n");
-    return DRILL_EXIT_FAIL;
-#endif
 }
 
 static int s_number(const char *text, double lo, double hi, double *out,

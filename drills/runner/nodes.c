@@ -185,9 +185,9 @@ static int s_agent_setup(drill_t *d, size_t i)
         rc = -1;
     json_decref(j);
     char ep[64], pub[64];
-    snprintf(ep, sizeof ep, "tcp://127.0.0.1:%u", links_port(d->links, i));
+    snprintf(ep, sizeof ep, "tcp://127.0.0.1:%u", linkset_port(d->links, i));
     snprintf(pub, sizeof pub, "tcp://127.0.0.1:%u",
-             links_pub_port(d->links, i));
+             linkset_pub_port(d->links, i));
     if (!rc)
         rc = s_config(a, "coordinator", ep, "coordinator_publish", pub,
                       "name", a->name, NULL);
@@ -329,7 +329,7 @@ int d_nodes_setup(drill_t *d)
     int rc = s_check_incident(d);
     if (rc)
         return rc;
-    if (links_new(&d->links, d->scn->n_agents, d->port, d->pub_port, err,
+    if (linkset_new(&d->links, d->scn->n_agents, d->port, d->pub_port, err,
                   sizeof err)) {
         fprintf(stderr, "xinyuan-drill: %s\n", err);
         return -1;

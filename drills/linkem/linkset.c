@@ -1,5 +1,5 @@
-/* The links of a drill on a libuv loop in their own thread. See links.h. */
-#include "drills/runner/links.h"
+/* The link set on a libuv loop in its own thread (linkset.h). */
+#include "drills/linkem/linkset.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -14,7 +14,7 @@
 /* What the runner asks the link thread to do. */
 enum { S_CMD_NONE = 0, S_CMD_ALL_UP = 1, S_CMD_STOP = 2, S_CMD_START = 3 };
 
-struct links {
+struct linkset {
     uv_loop_t loop;        /* the links' loop, run by thread */
     uv_async_t wake;       /* the runner's requests */
     pthread_t thread;      /* runs loop */
@@ -55,7 +55,7 @@ static void s_start(linkem_t *em, linkem_schedule_t **sched, bool take)
 
 static void s_wake_cb(uv_async_t *h)
 {
-    links_t *l = h->data;
+    linkset_t *l = h->data;
     pthread_mutex_lock(&l->mu);
     int cmd = l->cmd;
     pthread_mutex_unlock(&l->mu);
@@ -82,12 +82,12 @@ static void s_wake_cb(uv_async_t *h)
 
 static void *s_thread(void *arg)
 {
-    links_t *l = arg;
+    linkset_t *l = arg;
     uv_run(&l->loop, UV_RUN_DEFAULT);
     return NULL;
 }
 
-static void s_ask(links_t *l, int cmd)
+static void s_ask(linkset_t *l, int cmd)
 {
     pthread_mutex_lock(&l->mu);
     l->cmd = cmd;
@@ -99,7 +99,7 @@ static void s_ask(links_t *l, int cmd)
 }
 
 /* Builds agent i's pair. */
-static int s_pair(links_t *l, size_t i, uint16_t port, uint16_t pub_port)
+static int s_pair(linkset_t *l, size_t i, uint16_t port, uint16_t pub_port)
 {
     for (int k = 0; k < 2; k++) {
         linkem_config_t cfg = {.target_host = "127.0.0.1",
@@ -111,11 +111,11 @@ static int s_pair(links_t *l, size_t i, uint16_t port, uint16_t pub_port)
     return 0;
 }
 
-int links_new(links_t **out, size_t n, uint16_t port, uint16_t pub_port,
+int linkset_new(linkset_t **out, size_t n, uint16_t port, uint16_t pub_port,
               char *err, size_t errlen)
 {
     *out = NULL;
-    links_t *l = xcalloc(1, sizeof *l);
+    linkset_t *l = xcalloc(1, sizeof *l);
     l->n = n;
     l->em = xcalloc(2 * n + 1, sizeof *l->em);
     uv_loop_init(&l->loop);
@@ -136,40 +136,40 @@ int links_new(links_t **out, size_t n, uint16_t port, uint16_t pub_port,
     }
     l->started = rc == 0;
     if (rc) {
-        links_destroy(&l);
+        linkset_destroy(&l);
         return rc;
     }
     *out = l;
     return 0;
 }
 
-uint16_t links_port(const links_t *self, size_t i)
+uint16_t linkset_port(const linkset_t *self, size_t i)
 {
     return linkem_port(self->em[2 * i]);
 }
 
-uint16_t links_pub_port(const links_t *self, size_t i)
+uint16_t linkset_pub_port(const linkset_t *self, size_t i)
 {
     return linkem_port(self->em[2 * i + 1]);
 }
 
-void links_start(links_t *self, linkem_schedule_t **schedules)
+void linkset_start(linkset_t *self, linkem_schedule_t **schedules)
 {
     self->sched = schedules;
     s_ask(self, S_CMD_START);
     self->sched = NULL;
 }
 
-void links_all_up(links_t *self)
+void linkset_all_up(linkset_t *self)
 {
     s_ask(self, S_CMD_ALL_UP);
 }
 
-void links_destroy(links_t **self_p)
+void linkset_destroy(linkset_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
-    links_t *l = *self_p;
+    linkset_t *l = *self_p;
     if (l->started) {
         s_ask(l, S_CMD_STOP);
         pthread_join(l->thread, NULL);
