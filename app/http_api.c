@@ -1,8 +1,9 @@
 /* The HTTP API of both daemons (http_api.h, docs/api.md): the route table
  * (each route with the permission it needs, checked by the guard of
  * http_auth.c), the shared helpers of http_api_internal.h, and the routes
- * of incidents, counts, flags, instruments, assessments, reports, triage
- * and team readiness. Every route reads the views in one read transaction
+ * of status, incidents, counts, flags, instruments, assessments and
+ * reports (people: http_people.c; teams and dispatch: http_dispatch.c;
+ * the map: http_map.c). Every route reads the views in one read transaction
  * and turns them into JSON with the domain listings the command line uses,
  * or validates a JSON body and records it with the domain builder the
  * matching command uses. Errors are {"error": {"code", "field",
@@ -12,7 +13,6 @@
 #include "common/xy_mem.h"
 #include "core/http.h"
 #include "domain/assessment.h"
-#include "domain/dispatch_model.h"
 #include "domain/exercise.h"
 #include "domain/team.h"
 #include "domain/followup.h"
@@ -21,7 +21,6 @@
 #include "domain/person.h"
 #include "domain/red_flag.h"
 #include "domain/screening.h"
-#include "domain/triage_record.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +28,6 @@
 #include <time.h>
 
 #define S_POLL_MS 250     /* how often the log is checked for growth */
-#define S_VULN_TEXT 512   /* longest vulnerability list, joined */
 
 /* ------------------------------------------------------------ helpers */
 
@@ -361,8 +359,6 @@ static void s_get_report(void *arg, const http_request_t *req,
     s_get_incident_view(arg, req, resp, true);
 }
 
-/* ------------------------------------------------------------ persons */
-
 int api_join(json_t *arr, char sep, const char *forbidden, char *buf,
              size_t len)
 {
@@ -381,158 +377,6 @@ int api_join(json_t *arr, char sep, const char *forbidden, char *buf,
                                  i ? (char[]){sep, '\0'} : "", s);
     }
     return 0;
-}
-
-static void s_post_person(void *arg, const http_request_t *req,
-                          http_response_t *resp)
-{
-    app_http_t *h = arg;
-    json_t *b = api_body(req, resp);
-    if (!b)
-        return;
-    domain_id_t incident, id;
-    const char *inc = json_string_value(json_object_get(b, "incident"));
-    json_t *age = json_object_get(b, "age_band");
-    char vuln[S_VULN_TEXT] = "";
-    if (!inc || domain_id_parse(&incident, inc))
-        api_error(resp, 400, XY_EINVAL, "incident",
-                  "incident must be an incident id of 32 hex digits");
-    else if (!json_is_integer(age))
-        api_error(resp, 400, XY_EINVAL, "age_band",
-                  "age_band must be a whole number (a multiple of 5)");
-    else if (api_join(json_object_get(b, "vulnerability"), ',', ",", vuln,
-                      sizeof vuln))
-        api_error(resp, 400, XY_EINVAL, "vulnerability",
-                  "vulnerability must be a short array of names");
-    else {
-        json_int_t a = json_integer_value(age);
-        person_input_t in = {
-            .incident = &incident,
-            .age_band = a < -1 || a > 1000 ? -1 : (int)a,
-            .sex = json_string_value(json_object_get(b, "sex")),
-            .language = json_string_value(json_object_get(b, "language")),
-            .vulnerability = vuln[0] ? vuln : NULL,
-            .site = json_string_value(json_object_get(b, "site")),
-            .worker = api_author(h),
-            .exercise = json_is_true(json_object_get(b, "exercise")),
-            .author = api_author(h)};
-        app_random_id(id.b);
-        domain_event_t de;
-        domain_error_t err;
-        uint64_t pos = 0;
-        int rc = person_register(&de, &id, &in, &err);
-        if (rc)
-            api_domain_error(resp, &err);
-        else if (api_write(h, &de.ev, &pos, resp) == 0) {
-            char hex[DOMAIN_ID_HEX];
-            resp->status = 201;
-            resp->json = json_pack("{s:s, s:I}", "id",
-                                   domain_id_format(&id, hex), "position",
-                                   (json_int_t)pos);
-        }
-    }
-    json_decref(b);
-}
-
-/* ------------------------------------------------------------ triage */
-
-typedef struct s_screens {
-    triage_screen_t s[TRIAGE_MAX_RESULTS];
-    int answers[TRIAGE_MAX_RESULTS][SCREENING_MAX_ITEMS];
-    size_t n;
-    uint32_t factors;
-} s_screens_t;
-
-/* Reads "screens" {NAME: [answer|null, ...]} and "factors" [name, ...]. */
-static int s_parse_triage(json_t *b, s_screens_t *t, http_response_t *resp)
-{
-    json_t *screens = json_object_get(b, "screens"), *v, *a;
-    const char *name;
-    size_t i;
-    char msg[192];
-    if (screens && !json_is_object(screens))
-        goto bad_screens;
-    json_object_foreach(screens, name, v)
-    {
-        if (t->n == TRIAGE_MAX_RESULTS || !json_is_array(v) ||
-            json_array_size(v) > SCREENING_MAX_ITEMS)
-            goto bad_screens;
-        triage_screen_t *s = &t->s[t->n];
-        s->instrument = name;
-        s->answers = t->answers[t->n];
-        s->n = json_array_size(v);
-        json_array_foreach(v, i, a)
-        {
-            if (json_is_null(a)) {
-                t->answers[t->n][i] = SCREENING_MISSING;
-                continue;
-            }
-            json_int_t x = json_integer_value(a);
-            if (!json_is_integer(a) || x < 0 || x > 99) {
-                snprintf(msg, sizeof msg, "%s item %zu: an answer is a small "
-                         "whole number, or null for none", name, i + 1);
-                api_error(resp, 400, XY_EANSWER, "screens", msg);
-                return XY_EANSWER;
-            }
-            t->answers[t->n][i] = (int)x;
-        }
-        t->n++;
-    }
-    json_t *factors = json_object_get(b, "factors");
-    if (factors && !json_is_array(factors))
-        goto bad_factors;
-    json_array_foreach(factors, i, v)
-    {
-        uint32_t bit = 0;
-        if (!json_is_string(v) || app_triage_factor(json_string_value(v), &bit))
-            goto bad_factors;
-        t->factors |= bit;
-    }
-    return 0;
-bad_screens:
-    api_error(resp, 400, XY_EINVAL, "screens", "screens must be an object "
-              "{\"PHQ-9\": [answers...], ...} of at most 16 instruments");
-    return XY_EINVAL;
-bad_factors:
-    api_error(resp, 400, XY_EINVAL, "factors",
-              "factors must be an array of: " APP_TRIAGE_FACTORS);
-    return XY_EINVAL;
-}
-
-static void s_post_triage(void *arg, const http_request_t *req,
-                          http_response_t *resp)
-{
-    app_http_t *h = arg;
-    json_t *b = api_body(req, resp);
-    if (!b)
-        return;
-    const char *person = json_string_value(json_object_get(b, "person"));
-    domain_id_t pid, tid, fid;
-    s_screens_t *t = xcalloc(1, sizeof *t);
-    triage_record_t *r = NULL;
-    if (!person || domain_id_parse(&pid, person)) {
-        api_error(resp, 400, XY_EINVAL, "person",
-                  "person must be a person id of 32 hex digits");
-        goto out;
-    }
-    if (s_parse_triage(b, t, resp))
-        goto out;
-    r = xmalloc(sizeof *r);
-    domain_error_t err;
-    int rc = app_triage_record(h->app, &pid, t->s, t->n, t->factors, r, &tid,
-                               &fid, &err);
-    if (rc) {
-        api_domain_error(resp, &err);
-        goto out;
-    }
-    char th[DOMAIN_ID_HEX], fh[DOMAIN_ID_HEX];
-    resp->status = 201;
-    resp->json = app_triage_json(r, domain_id_format(&tid, th),
-                                 domain_id_format(&fid, fh));
-out:
-    free(r);
-    free(t);
-    json_decref(b);
 }
 
 /* ------------------------------------------------------------ flags */
@@ -621,98 +465,13 @@ static void s_post_ack(void *arg, const http_request_t *req,
     json_decref(b);
 }
 
-/* ------------------------------------------------------------ teams */
-
-typedef struct s_teams {
-    const domain_model_t *m;
-    uint64_t now;
-    json_t *out;
-    const domain_id_t *team; /* for the lookup of one team */
-    bool found;              /* it is registered here */
-    bool exercise;           /* it is a drill's */
-} s_teams_t;
-
-static int s_teams_cb(view_txn_t *vt, void *arg)
-{
-    s_teams_t *t = arg;
-    t->out = dispatch_team_list(vt, t->m, t->now, false);
-    return t->out ? 0 : XY_ECORRUPT;
-}
-
-static void s_get_teams(void *arg, const http_request_t *req,
-                        http_response_t *resp)
-{
-    (void)req;
-    app_http_t *h = arg;
-    s_teams_t t = {app_model(h->app), api_wall_ms(), NULL, NULL, false, false};
-    int rc = event_log_view_read(node_log(app_node(h->app)), s_teams_cb, &t);
-    if (rc) {
-        json_decref(t.out);
-        api_error(resp, 500, rc, "", xy_strerror(rc));
-        return;
-    }
-    resp->json = t.out;
-}
-
-/* Whether the team is registered here, and whether it is a drill's. */
-static int s_team_held_cb(view_txn_t *vt, void *arg)
-{
-    s_teams_t *t = arg;
-    team_t *team = xmalloc(sizeof *team);
-    bool exercise = false;
-    int rc = dispatch_team_get(vt, t->m, t->team, team, &exercise);
-    free(team);
-    t->found = rc == 0;
-    t->exercise = exercise;
-    return rc == XY_ENOENT ? 0 : rc;
-}
-
-/* POST /api/teams/{id}/status {"readiness": "deployed"}. */
-static void s_post_team_status(void *arg, const http_request_t *req,
-                               http_response_t *resp)
-{
-    app_http_t *h = arg;
-    char hex[DOMAIN_ID_HEX];
-    domain_id_t id;
-    if (api_path_id(req, "/api/teams/", "team", &id, hex, resp))
-        return;
-    json_t *b = api_body(req, resp);
-    if (!b)
-        return;
-    s_teams_t t = {app_model(h->app), api_wall_ms(), NULL, &id, false, false};
-    int rc = event_log_view_read(node_log(app_node(h->app)), s_team_held_cb,
-                                 &t);
-    const char *text = json_string_value(json_object_get(b, "readiness"));
-    int readiness = 0;
-    team_status_event_t e;
-    domain_error_t err;
-    char names[160];
-    if (rc)
-        api_error(resp, 500, rc, "", xy_strerror(rc));
-    else if (!t.found)
-        api_error(resp, 404, XY_ENOENT, "team", "no such team here");
-    else if (!text ||
-             domain_enum_parse(&xy__readiness__descriptor, "READINESS_", text,
-                               &readiness) ||
-             readiness == 0)
-        api_error(resp, 400, XY_EINVAL, "readiness",
-                  domain_enum_names(&xy__readiness__descriptor, "READINESS_",
-                                  names, sizeof names));
-    else if ((rc = team_status_build(&e, &id, readiness, t.exercise,
-                                     api_author(h), &err)))
-        api_domain_error(resp, &err);
-    else if (api_write(h, &e.ev, NULL, resp) == 0)
-        resp->json = json_pack("{s:s, s:s}", "team", hex, "readiness", text);
-    json_decref(b);
-}
-
 /* ------------------------------------------------------------ server */
 
 /* The agent's routes; the coordinator serves the same but the first
  * (triage is done in the field), so its table starts one entry in. */
 #define R USERS_P_READ
 static const http_route_t s_routes[] = {
-    {"POST", "/api/triage", s_post_triage, USERS_P_REGISTER},
+    {"POST", "/api/triage", api_post_triage, USERS_P_REGISTER},
     {"POST", "/api/login", api_post_login, API_PUBLIC},
     {"POST", "/api/logout", api_post_logout, API_SESSION},
     {"GET", "/api/me", api_get_me, API_SESSION},
@@ -725,7 +484,7 @@ static const http_route_t s_routes[] = {
     {"GET", "/api/instruments", s_get_instruments, R},
     {"GET", "/api/assessment", s_get_assessment, R},
     {"GET", "/api/report", s_get_report, R},
-    {"GET", "/api/teams", s_get_teams, R},
+    {"GET", "/api/teams", api_get_teams, R},
     {"GET", "/api/map", api_get_map, R},
     {"GET", "/api/zones", api_get_zones, R},
     {"GET", "/api/agents", api_get_agents, R},
@@ -734,12 +493,12 @@ static const http_route_t s_routes[] = {
     {"GET", "/api/services", api_get_services, R},
     {"GET", "/api/audit", api_get_audit, USERS_P_AUDIT},
     {"POST", "/api/teams", api_post_team_add, USERS_P_TEAMS_EDIT},
-    {"POST", "/api/teams/*/status", s_post_team_status,
+    {"POST", "/api/teams/*/status", api_post_team_status,
      USERS_P_TEAMS_EDIT | USERS_P_ACK_ORDERS},
     {"POST", "/api/teams/*", api_post_team_edit, USERS_P_TEAMS_EDIT},
     {"POST", "/api/flags/*/ack", s_post_ack, USERS_P_ACK_FLAGS},
     {"POST", "/api/orders/*/ack", api_post_order_ack, USERS_P_ACK_ORDERS},
-    {"POST", "/api/persons", s_post_person, USERS_P_REGISTER},
+    {"POST", "/api/persons", api_post_person, USERS_P_REGISTER},
     {"POST", "/api/handoffs", api_post_handoff, USERS_P_HANDOFF},
     {NULL, NULL, NULL, 0},
 };

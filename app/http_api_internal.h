@@ -113,6 +113,14 @@ void api_post_handoff(void *arg, const http_request_t *req,
 void api_keyring_free(app_http_t *h);
 
 /* Teams, orders, agents, zones (http_dispatch.c). */
+void api_post_person(void *arg, const http_request_t *req,
+                     http_response_t *resp);
+void api_post_triage(void *arg, const http_request_t *req,
+                     http_response_t *resp);
+void api_get_teams(void *arg, const http_request_t *req,
+                   http_response_t *resp);
+void api_post_team_status(void *arg, const http_request_t *req,
+                          http_response_t *resp);
 void api_post_team_add(void *arg, const http_request_t *req,
                        http_response_t *resp);
 void api_post_team_edit(void *arg, const http_request_t *req,

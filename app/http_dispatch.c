@@ -1,5 +1,5 @@
-/* The API's routes about teams and dispatch (docs/api.md): adding and
- * editing teams (the checks of `team add` / `team edit`: a member is
+/* The API's routes about teams and dispatch (docs/api.md): the team
+ * board and readiness changes, adding and editing teams (the checks of `team add` / `team edit`: a member is
  * parsed by team_member_parse and the team by team_check), the orders and
  * their acknowledgement, the coordinator's agents and their sync state,
  * and need against deployed capacity per zone of an incident. */
@@ -19,6 +19,91 @@
 #include <string.h>
 
 /* ------------------------------------------------------------ teams */
+
+typedef struct s_teams {
+    const domain_model_t *m;
+    uint64_t now;
+    json_t *out;
+    const domain_id_t *team; /* for the lookup of one team */
+    bool found;              /* it is registered here */
+    bool exercise;           /* it is a drill's */
+} s_teams_t;
+
+static int s_teams_cb(view_txn_t *vt, void *arg)
+{
+    s_teams_t *t = arg;
+    t->out = dispatch_team_list(vt, t->m, t->now, false);
+    return t->out ? 0 : XY_ECORRUPT;
+}
+
+void api_get_teams(void *arg, const http_request_t *req,
+                        http_response_t *resp)
+{
+    (void)req;
+    app_http_t *h = arg;
+    s_teams_t t = {app_model(h->app), api_wall_ms(), NULL, NULL, false, false};
+    int rc = event_log_view_read(node_log(app_node(h->app)), s_teams_cb, &t);
+    if (rc) {
+        json_decref(t.out);
+        api_error(resp, 500, rc, "", xy_strerror(rc));
+        return;
+    }
+    resp->json = t.out;
+}
+
+/* Whether the team is registered here, and whether it is a drill's. */
+static int s_team_held_cb(view_txn_t *vt, void *arg)
+{
+    s_teams_t *t = arg;
+    team_t *team = xmalloc(sizeof *team);
+    bool exercise = false;
+    int rc = dispatch_team_get(vt, t->m, t->team, team, &exercise);
+    free(team);
+    t->found = rc == 0;
+    t->exercise = exercise;
+    return rc == XY_ENOENT ? 0 : rc;
+}
+
+/* POST /api/teams/{id}/status {"readiness": "deployed"}. */
+void api_post_team_status(void *arg, const http_request_t *req,
+                               http_response_t *resp)
+{
+    app_http_t *h = arg;
+    char hex[DOMAIN_ID_HEX];
+    domain_id_t id;
+    if (api_path_id(req, "/api/teams/", "team", &id, hex, resp))
+        return;
+    json_t *b = api_body(req, resp);
+    if (!b)
+        return;
+    s_teams_t t = {app_model(h->app), api_wall_ms(), NULL, &id, false, false};
+    int rc = event_log_view_read(node_log(app_node(h->app)), s_team_held_cb,
+                                 &t);
+    const char *text = json_string_value(json_object_get(b, "readiness"));
+    int readiness = 0;
+    team_status_event_t e;
+    domain_error_t err;
+    char names[160];
+    if (rc)
+        api_error(resp, 500, rc, "", xy_strerror(rc));
+    else if (!t.found)
+        api_error(resp, 404, XY_ENOENT, "team", "no such team here");
+    else if (!text ||
+             domain_enum_parse(&xy__readiness__descriptor, "READINESS_", text,
+                               &readiness) ||
+             readiness == 0)
+        api_error(resp, 400, XY_EINVAL, "readiness",
+                  domain_enum_names(&xy__readiness__descriptor, "READINESS_",
+                                  names, sizeof names));
+    else if ((rc = team_status_build(&e, &id, readiness, t.exercise,
+                                     api_author(h), &err)))
+        api_domain_error(resp, &err);
+    else if (api_write(h, &e.ev, NULL, resp) == 0)
+        resp->json = json_pack("{s:s, s:s}", "team", hex, "readiness", text);
+    json_decref(b);
+}
+
+/* ------------------------------------------------------------ team edits */
 
 /* Reads members [{name, role, languages, qualifications}] into t, with
  * the team's languages and qualifications for members that give none.

@@ -1,7 +1,8 @@
 /* The API's routes about affected people (docs/api.md): the pseudonymous
  * person list, one person with their personal data for the roles allowed
  * to see it (every such view writes a PersonalDataViewed audit event), the
- * audit trail of a person, follow-ups, the service registry and handoffs.
+ * audit trail of a person, follow-ups, the service registry, handoffs,
+ * and registering and triaging a person (POST /api/persons, /api/triage).
  * Personal data is opened with the data keys the daemon could unwrap with
  * its $XINYUAN_PASSPHRASE (loaded when first needed, and again at most
  * every 30 s while a person's key is missing). */
@@ -13,11 +14,15 @@
 #include "domain/handoff.h"
 #include "domain/lww.h"
 #include "domain/person.h"
+#include "domain/screening.h"
 #include "domain/service.h"
+#include "domain/triage_record.h"
 
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define S_VULN_TEXT 512 /* longest vulnerability list, joined */
 
 #define S_RING_RETRY_MS 30000 /* reload the keys at most this often */
 
@@ -404,5 +409,160 @@ void api_post_handoff(void *arg, const http_request_t *req,
     }
     free(he);
     free(p);
+    json_decref(b);
+}
+
+/* ------------------------------------------------------------ persons */
+
+
+void api_post_person(void *arg, const http_request_t *req,
+                          http_response_t *resp)
+{
+    app_http_t *h = arg;
+    json_t *b = api_body(req, resp);
+    if (!b)
+        return;
+    domain_id_t incident, id;
+    const char *inc = json_string_value(json_object_get(b, "incident"));
+    json_t *age = json_object_get(b, "age_band");
+    char vuln[S_VULN_TEXT] = "";
+    if (!inc || domain_id_parse(&incident, inc))
+        api_error(resp, 400, XY_EINVAL, "incident",
+                  "incident must be an incident id of 32 hex digits");
+    else if (!json_is_integer(age))
+        api_error(resp, 400, XY_EINVAL, "age_band",
+                  "age_band must be a whole number (a multiple of 5)");
+    else if (api_join(json_object_get(b, "vulnerability"), ',', ",", vuln,
+                      sizeof vuln))
+        api_error(resp, 400, XY_EINVAL, "vulnerability",
+                  "vulnerability must be a short array of names");
+    else {
+        json_int_t a = json_integer_value(age);
+        person_input_t in = {
+            .incident = &incident,
+            .age_band = a < -1 || a > 1000 ? -1 : (int)a,
+            .sex = json_string_value(json_object_get(b, "sex")),
+            .language = json_string_value(json_object_get(b, "language")),
+            .vulnerability = vuln[0] ? vuln : NULL,
+            .site = json_string_value(json_object_get(b, "site")),
+            .worker = api_author(h),
+            .exercise = json_is_true(json_object_get(b, "exercise")),
+            .author = api_author(h)};
+        app_random_id(id.b);
+        domain_event_t de;
+        domain_error_t err;
+        uint64_t pos = 0;
+        int rc = person_register(&de, &id, &in, &err);
+        if (rc)
+            api_domain_error(resp, &err);
+        else if (api_write(h, &de.ev, &pos, resp) == 0) {
+            char hex[DOMAIN_ID_HEX];
+            resp->status = 201;
+            resp->json = json_pack("{s:s, s:I}", "id",
+                                   domain_id_format(&id, hex), "position",
+                                   (json_int_t)pos);
+        }
+    }
+    json_decref(b);
+}
+
+/* ------------------------------------------------------------ triage */
+
+typedef struct s_screens {
+    triage_screen_t s[TRIAGE_MAX_RESULTS];
+    int answers[TRIAGE_MAX_RESULTS][SCREENING_MAX_ITEMS];
+    size_t n;
+    uint32_t factors;
+} s_screens_t;
+
+/* Reads "screens" {NAME: [answer|null, ...]} and "factors" [name, ...]. */
+static int s_parse_triage(json_t *b, s_screens_t *t, http_response_t *resp)
+{
+    json_t *screens = json_object_get(b, "screens"), *v, *a;
+    const char *name;
+    size_t i;
+    char msg[192];
+    if (screens && !json_is_object(screens))
+        goto bad_screens;
+    json_object_foreach(screens, name, v)
+    {
+        if (t->n == TRIAGE_MAX_RESULTS || !json_is_array(v) ||
+            json_array_size(v) > SCREENING_MAX_ITEMS)
+            goto bad_screens;
+        triage_screen_t *s = &t->s[t->n];
+        s->instrument = name;
+        s->answers = t->answers[t->n];
+        s->n = json_array_size(v);
+        json_array_foreach(v, i, a)
+        {
+            if (json_is_null(a)) {
+                t->answers[t->n][i] = SCREENING_MISSING;
+                continue;
+            }
+            json_int_t x = json_integer_value(a);
+            if (!json_is_integer(a) || x < 0 || x > 99) {
+                snprintf(msg, sizeof msg, "%s item %zu: an answer is a small "
+                         "whole number, or null for none", name, i + 1);
+                api_error(resp, 400, XY_EANSWER, "screens", msg);
+                return XY_EANSWER;
+            }
+            t->answers[t->n][i] = (int)x;
+        }
+        t->n++;
+    }
+    json_t *factors = json_object_get(b, "factors");
+    if (factors && !json_is_array(factors))
+        goto bad_factors;
+    json_array_foreach(factors, i, v)
+    {
+        uint32_t bit = 0;
+        if (!json_is_string(v) || app_triage_factor(json_string_value(v), &bit))
+            goto bad_factors;
+        t->factors |= bit;
+    }
+    return 0;
+bad_screens:
+    api_error(resp, 400, XY_EINVAL, "screens", "screens must be an object "
+              "{\"PHQ-9\": [answers...], ...} of at most 16 instruments");
+    return XY_EINVAL;
+bad_factors:
+    api_error(resp, 400, XY_EINVAL, "factors",
+              "factors must be an array of: " APP_TRIAGE_FACTORS);
+    return XY_EINVAL;
+}
+
+void api_post_triage(void *arg, const http_request_t *req,
+                          http_response_t *resp)
+{
+    app_http_t *h = arg;
+    json_t *b = api_body(req, resp);
+    if (!b)
+        return;
+    const char *person = json_string_value(json_object_get(b, "person"));
+    domain_id_t pid, tid, fid;
+    s_screens_t *t = xcalloc(1, sizeof *t);
+    triage_record_t *r = NULL;
+    if (!person || domain_id_parse(&pid, person)) {
+        api_error(resp, 400, XY_EINVAL, "person",
+                  "person must be a person id of 32 hex digits");
+        goto out;
+    }
+    if (s_parse_triage(b, t, resp))
+        goto out;
+    r = xmalloc(sizeof *r);
+    domain_error_t err;
+    int rc = app_triage_record(h->app, &pid, t->s, t->n, t->factors, r, &tid,
+                               &fid, &err);
+    if (rc) {
+        api_domain_error(resp, &err);
+        goto out;
+    }
+    char th[DOMAIN_ID_HEX], fh[DOMAIN_ID_HEX];
+    resp->status = 201;
+    resp->json = app_triage_json(r, domain_id_format(&tid, th),
+                                 domain_id_format(&fid, fh));
+out:
+    free(r);
+    free(t);
     json_decref(b);
 }
