@@ -119,6 +119,19 @@ int app_cmd_run(app_t *app, int argc, char **argv);
 int app_cmd_incident(app_t *app, int argc, char **argv);
 int app_cmd_person(app_t *app, int argc, char **argv);
 int app_cmd_triage(app_t *app, int argc, char **argv);
+/* A person whose personal data a command shows. */
+typedef struct app_view {
+    domain_id_t person, incident;
+    bool exercise;
+} app_view_t;
+
+/* Records one PersonalDataViewed event per view (viewer: the node's user,
+ * role as given, e.g. "command line"), all or none, before the command
+ * shows anything (app/audit_cmd.c). Returns an exit status; what names the
+ * command in the error line. */
+int app_audit_record(app_t *app, const app_view_t *views, size_t n,
+                     const char *role, const char *what);
+
 /* The node's users of the web UI and API (app/user_cmd.c). */
 int app_cmd_user(app_t *app, int argc, char **argv);
 

@@ -25,7 +25,8 @@ const app_command_t app_common_commands[] = {
     {"status", app_cmd_status, APP_NODE_SHARED, "", "node id, key, events, digest"},
     {"list", app_cmd_list, APP_NODE_SHARED,
      "incidents|persons|sites|flags|levels|counts|links|encounters|"
-     "referrals|services|handoffs|followups|teams|orders|relief [--open]",
+     "referrals|services|handoffs|followups|teams|orders|relief [--open] | "
+     "audits --person ID",
      "show what is held"},
     {"incident", app_cmd_incident, APP_NODE_SHARED,
      "declare --hazard H --title T [--lat --lon --magnitude --level --exercise]",

@@ -5,18 +5,20 @@
 #include "app/app.h"
 #include "common/xy_error.h"
 #include "common/xy_mem.h"
+#include "domain/audit.h"
 #include "domain/dedupe.h"
 #include "domain/encounter.h"
 #include "domain/people_model.h"
 #include "domain/person.h"
 #include "domain/person_link.h"
+#include "domain/personal.h"
 #include "domain/pinyin.h"
 #include "domain/referral.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const s_lists[] = {"persons", "counts", "links",
+static const char *const s_lists[] = {"persons", "audits", "counts", "links",
                                       "encounters", "referrals"};
 
 bool app_list_people_handles(const char *what)
@@ -32,6 +34,7 @@ typedef struct s_read {
     const char *what;
     bool open_only;
     const personal_keyring_t *ring;
+    const domain_id_t *person; /* audits: whose */
     json_t *out;
 } s_read_t;
 
@@ -40,6 +43,8 @@ static int s_read(view_txn_t *vt, void *arg)
     s_read_t *r = arg;
     if (strcmp(r->what, "persons") == 0)
         r->out = person_list_open(vt, r->m, r->ring);
+    else if (strcmp(r->what, "audits") == 0)
+        r->out = audit_list(vt, r->m, r->person);
     else if (strcmp(r->what, "counts") == 0)
         r->out = people_counts(vt, r->m);
     else if (strcmp(r->what, "links") == 0)
@@ -99,8 +104,13 @@ static void s_print(const char *what, json_t *arr)
     static const char *const refs[] = {"id", "person", "urgency", "status",
                                        "facility", "reason", NULL};
     static const int rw[] = {32, 32, 9, 8, 20, 0};
+    static const char *const audits[] = {"viewed_at", "viewer", "role",
+                                         "node", "fields", NULL};
+    static const int aw[] = {13, 16, 12, 32, 0};
     if (strcmp(what, "persons") == 0)
         s_table(arr, persons, pw);
+    else if (strcmp(what, "audits") == 0)
+        s_table(arr, audits, aw);
     else if (strcmp(what, "counts") == 0)
         s_table(arr, counts, cw);
     else if (strcmp(what, "links") == 0)
@@ -111,10 +121,33 @@ static void s_print(const char *what, json_t *arr)
         s_table(arr, refs, rw);
 }
 
-enum { L_OPEN, L_PASSFILE, L_THRESHOLD, L_N };
+/* Records a view of every person of the list whose personal data was
+ * opened with a data key (docs/personal-data.md, "Audit"). */
+static int s_audit_views(app_t *app, json_t *rows)
+{
+    size_t n = json_array_size(rows), k = 0;
+    app_view_t *views = xcalloc(n + 1, sizeof *views);
+    for (size_t i = 0; i < n; i++) {
+        json_t *row = json_array_get(rows, i);
+        const char *name = json_string_value(json_object_get(row, "name"));
+        const char *id = json_string_value(json_object_get(row, "id"));
+        const char *inc = json_string_value(json_object_get(row, "incident"));
+        if (!name || strcmp(name, PERSONAL_SEALED_TEXT) == 0 || !id ||
+            !inc || domain_id_parse(&views[k].person, id) ||
+            domain_id_parse(&views[k].incident, inc))
+            continue;
+        views[k++].exercise = json_is_true(json_object_get(row, "exercise"));
+    }
+    int rc = app_audit_record(app, views, k, "command line", "list persons");
+    free(views);
+    return rc;
+}
+
+enum { L_OPEN, L_PASSFILE, L_THRESHOLD, L_PERSON, L_N };
 
 static const struct option s_opts[] = {
     {"open", no_argument, NULL, L_OPEN},
+    {"person", required_argument, NULL, L_PERSON},
     {"passphrase-file", required_argument, NULL, L_PASSFILE},
     {"threshold", required_argument, NULL, L_THRESHOLD},
     {NULL, 0, NULL, 0},
@@ -126,10 +159,16 @@ int app_list_people(app_t *app, int argc, char **argv)
     int rc = app_parse_opts(app, argc - 1, argv + 1, s_opts, v);
     if (rc)
         return rc;
+    domain_id_t person = {{0}};
+    if (strcmp(argv[1], "audits") == 0 &&
+        (!v[L_PERSON] || domain_id_parse(&person, v[L_PERSON])))
+        return app_fail(app, APP_EXIT_USAGE, "list audits: --person needs a "
+                        "person id of 32 hex digits (see 'list persons')");
     personal_keyring_t *ring = xcalloc(1, sizeof *ring);
     if (strcmp(argv[1], "persons") == 0)
         rc = app_keyring_load(app, v[L_PASSFILE], ring, false);
-    s_read_t r = {app_model(app), argv[1], v[L_OPEN] != NULL, ring, NULL};
+    s_read_t r = {app_model(app), argv[1], v[L_OPEN] != NULL, ring, &person,
+                  NULL};
     if (!rc) {
         int e = event_log_view_read(node_log(app_node(app)), s_read, &r);
         if (e)
@@ -138,8 +177,12 @@ int app_list_people(app_t *app, int argc, char **argv)
     }
     personal_keyring_wipe(ring);
     free(ring);
-    if (rc)
+    if (!rc && strcmp(argv[1], "persons") == 0)
+        rc = s_audit_views(app, r.out);
+    if (rc) {
+        json_decref(r.out);
         return rc;
+    }
     if (app_json(app)) {
         json_dumpf(r.out, stdout, JSON_INDENT(2));
         putchar('\n');

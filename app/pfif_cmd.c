@@ -48,6 +48,8 @@ typedef struct s_export {
     const personal_keyring_t *ring;
     domain_id_t incident;
     pfif_export_t *x;
+    app_view_t *views; /* persons whose personal data goes out */
+    size_t n_views, cap_views;
 } s_export_t;
 
 static int s_export_one(const person_view_t *p, void *arg)
@@ -55,6 +57,14 @@ static int s_export_one(const person_view_t *p, void *arg)
     s_export_t *e = arg;
     if (memcmp(p->incident.b, e->incident.b, DOMAIN_ID_LEN) != 0)
         return 0;
+    if (p->pd) {
+        if (e->n_views == e->cap_views) {
+            e->cap_views = e->cap_views ? 2 * e->cap_views : 64;
+            e->views = xrealloc(e->views, e->cap_views * sizeof *e->views);
+        }
+        e->views[e->n_views++] = (app_view_t){p->id, p->incident,
+                                              p->exercise};
+    }
     return pfif_export_add(e->x, p, HLC_MS(p->hlc));
 }
 
@@ -121,6 +131,9 @@ static int s_export(app_t *app, const char **v)
                           xy_strerror(r));
     }
     if (!rc)
+        rc = app_audit_record(app, e.views, e.n_views, "pfif export",
+                              "pfif export");
+    if (!rc)
         rc = s_write_out(app, v[X_OUT], text, len);
     pfif_export_stats_t st = pfif_export_stats(e.x);
     if (!rc)
@@ -133,6 +146,7 @@ static int s_export(app_t *app, const char **v)
         sodium_memzero(text, len);
     free(text);
     pfif_export_destroy(&e.x);
+    free(e.views);
     personal_keyring_wipe(ring);
     free(ring);
     return rc;

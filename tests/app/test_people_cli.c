@@ -6,6 +6,7 @@
 #include "tests/support/xy_test.h"
 
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -82,6 +83,42 @@ Test(people_cli, usage_register_with_a_name_and_read_it_back)
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert_null(strstr(r.out, "张三丰"), "%s", r.out);
     cr_assert_not_null(strstr(r.out, "(sealed)"), "%s", r.out);
+}
+
+Test(people_cli, every_listing_that_opens_names_is_audited)
+{
+    char data[1100], person[33];
+    snprintf(data, sizeof data, "%s/agent", dir);
+    const char *inc = s_node(XY_AGENT_BIN, data);
+    s_out_t r;
+    s_run(&r, XY_AGENT_BIN, "-d", data, "--json", "person", "add",
+          "--incident", inc, "--age-band", "30", "--site", "Shelter 3",
+          "--name", "张三丰", "--phone", "13800138000", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    snprintf(person, sizeof person, "%s", s_field(r.out, "id"));
+    s_run(&r, XY_AGENT_BIN, "-d", data, "list", "audits", "--person", person,
+          NULL);
+    cr_assert_not_null(strstr(r.out, "(0)"), "no view yet: %s", r.out);
+    s_run(&r, XY_AGENT_BIN, "-d", data, "list", "persons", NULL);
+    cr_assert_not_null(strstr(r.out, "张三丰"), "%s", r.out);
+    /* Without the key nothing is shown, so nothing is recorded. */
+    unsetenv("XINYUAN_PASSPHRASE");
+    s_run(&r, XY_AGENT_BIN, "-d", data, "list", "persons", NULL);
+    cr_assert_null(strstr(r.out, "张三丰"), "%s", r.out);
+    s_run(&r, XY_AGENT_BIN, "-d", data, "--json", "list", "audits",
+          "--person", person, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    json_t *arr = json_loads(r.out, 0, NULL);
+    cr_assert_eq(json_array_size(arr), 1, "one view recorded: %s", r.out);
+    json_t *a = json_array_get(arr, 0);
+    cr_assert_str_eq(json_string_value(json_object_get(a, "role")),
+                     "command line");
+    cr_assert_str_eq(json_string_value(json_array_get(
+                         json_object_get(a, "fields"), 0)),
+                     "name");
+    json_decref(arr);
+    s_run(&r, XY_AGENT_BIN, "-d", data, "list", "audits", NULL);
+    cr_assert_eq(r.status, 2, "--person is required: %s", r.err);
 }
 
 Test(people_cli, a_wrong_passphrase_opens_nothing_and_stores_nothing)

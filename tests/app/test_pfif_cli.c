@@ -163,10 +163,12 @@ Test(pfif_cli, an_export_is_imported_by_another_node)
     snprintf(out, sizeof out, "%s/export.xml", dir);
     const char *inc_a = s_node(a);
     s_out_t r;
-    s_run(&r, XY_AGENT_BIN, "-d", a, "person", "add", "--incident", inc_a,
-          "--age-band", "30", "--site", "Shelter 3", "--name", "张三丰",
-          "--sex", "male", "--birth-year", "1994", NULL);
+    s_run(&r, XY_AGENT_BIN, "-d", a, "--json", "person", "add", "--incident",
+          inc_a, "--age-band", "30", "--site", "Shelter 3", "--name",
+          "张三丰", "--sex", "male", "--birth-year", "1994", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
+    char named[33];
+    snprintf(named, sizeof named, "%s", xy_test_json_field(r.out, "id"));
     s_run(&r, XY_AGENT_BIN, "-d", a, "person", "add", "--incident", inc_a,
           "--age-band", "10", "--site", "Shelter 3", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
@@ -179,6 +181,11 @@ Test(pfif_cli, an_export_is_imported_by_another_node)
     struct stat st;
     cr_assert_eq(stat(out, &st), 0);
     cr_assert_eq(st.st_mode & 0777, 0600);
+    /* The named person's data left the node: the export is on record. */
+    s_run(&r, XY_AGENT_BIN, "-d", a, "list", "audits", "--person", named,
+          NULL);
+    cr_assert_not_null(strstr(r.out, "pfif export"), "%s", r.out);
+    cr_assert_not_null(strstr(r.out, "(1)"), "%s", r.out);
     /* Never over an existing file. */
     s_run(&r, XY_AGENT_BIN, "-d", a, "pfif", "export", "--incident", inc_a,
           "--out", out, NULL);
