@@ -374,14 +374,29 @@ static void s_followup(drill_t *d)
                "first follow-up contact recorded for %zu handoffs", done);
 }
 
+/* Kills the daemon of the coordinator (agent < 0) or of an agent; its
+ * store stays, and it restarts after restart_ms. */
 static void s_crash(drill_t *d, const scn_inject_t *in)
 {
-    proc_stop(&d->coord.pid, SIGKILL, 1000);
-    d->coord.crashed = true;
-    d->coord.restart_ms = in->at_ms + in->restart_ms;
-    d_timeline(d, "coordinator", "crash",
-               "coordinator killed (SIGKILL); restart in %.0f s",
-               s_ms_s(in->restart_ms));
+    d_node_t *n = in->agent < 0 ? &d->coord : &d->agents[in->agent];
+    if (n->crashed)
+        return;
+    proc_stop(&n->pid, SIGKILL, 1000);
+    n->crashed = true;
+    n->restart_ms = in->at_ms + in->restart_ms;
+    d_timeline(d, n->name, "crash", "%s daemon killed (SIGKILL); restart in "
+               "%.0f s", n->name, s_ms_s(in->restart_ms));
+}
+
+/* Restarts a crashed daemon whose time has come. */
+static void s_restart(drill_t *d, d_node_t *n, double now)
+{
+    if (!n->crashed || now * 1000 < (double)n->restart_ms)
+        return;
+    if (d_node_start(d, n) == 0) {
+        n->crashed = false;
+        d_timeline(d, n->name, "crash", "%s daemon restarted", n->name);
+    }
 }
 
 static void s_inject(drill_t *d, const scn_inject_t *in)
@@ -403,10 +418,7 @@ static void s_inject(drill_t *d, const scn_inject_t *in)
         if (!coord_down)
             s_followup(d);
         break;
-    case SCN_CRASH:
-        if (!coord_down)
-            s_crash(d, in);
-        break;
+    case SCN_CRASH: s_crash(d, in); break;
     case SCN_NOTE: d_timeline(d, "trainer", "note", "%s", in->text); break;
     }
 }
@@ -415,12 +427,9 @@ void d_actors_due(drill_t *d)
 {
     const scn_commander_t *c = &d->scn->commander;
     double now = d_now_s(d);
-    if (d->coord.crashed && now * 1000 >= (double)d->coord.restart_ms) {
-        if (d_node_start(d, &d->coord) == 0) {
-            d->coord.crashed = false;
-            d_timeline(d, "coordinator", "crash", "coordinator restarted");
-        }
-    }
+    s_restart(d, &d->coord, now);
+    for (size_t i = 0; i < d->scn->n_agents; i++)
+        s_restart(d, &d->agents[i], now);
     if (d->activation_s < 0 && !d->coord.crashed &&
         now * 1000 >= (double)c->activate_ms && s_activate(d))
         d->activation_s = -2; /* failed: not tried again */
@@ -595,6 +604,9 @@ bool d_actors_pending(const drill_t *d)
             return true;
     for (size_t i = 0; i < d->n_handoffs; i++)
         if (d->handoffs[i].accepted_s < 0)
+            return true;
+    for (size_t i = 0; i < d->scn->n_agents; i++)
+        if (d->agents[i].crashed)
             return true;
     return d->coord.crashed;
 }

@@ -84,7 +84,7 @@ typedef enum scn_verb {
     SCN_FATIGUE,    /* AGENT fatigue READINESS: the team reports readiness */
     SCN_MOVE,       /* AGENT move FROM_SITE TO_SITE: a shelter moves */
     SCN_HANDOFF,    /* AGENT handoff N service=NAME */
-    SCN_CRASH,      /* coordinator crash [restart=DURATION] */
+    SCN_CRASH,      /* coordinator or agent crash [restart=DURATION] */
     SCN_FOLLOWUP,   /* coordinator followup: first contacts recorded */
     SCN_NOTE,       /* note TEXT: a line in the timeline */
 } scn_verb_t;

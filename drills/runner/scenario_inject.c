@@ -79,9 +79,13 @@ static int s_person_args(scn_parser_t *p, scn_inject_t *in, char **w, int n)
     return rc;
 }
 
+static int s_crash_args(scn_parser_t *p, scn_inject_t *in, char **w, int n);
+
 static int s_agent_verb(scn_parser_t *p, scn_inject_t *in, char **w, int n)
 {
     const char *verb = w[0];
+    if (strcmp(verb, "crash") == 0)
+        return s_crash_args(p, in, w, n);
     if (strcmp(verb, "people") == 0) {
         in->verb = SCN_PEOPLE;
         return n < 2 ? scn_fail(p, XY_EPARSE, "people: say how many")
@@ -127,18 +131,23 @@ static int s_agent_verb(scn_parser_t *p, scn_inject_t *in, char **w, int n)
                                 "(declare it with a service line above)", v);
     }
     return scn_fail(p, XY_EPARSE, "unknown inject '%s' (use people, person, "
-                  "flag, fatigue, move or handoff)", verb);
+                  "flag, fatigue, move, handoff or crash)", verb);
+}
+
+/* crash [restart=DURATION], of the coordinator or of an agent's daemon. */
+static int s_crash_args(scn_parser_t *p, scn_inject_t *in, char **w, int n)
+{
+    in->verb = SCN_CRASH;
+    const char *v = n == 2 ? scn_kv(w[1], "restart") : NULL;
+    if (n > 2 || (n == 2 && !v))
+        return scn_fail(p, XY_EPARSE, "crash takes only restart=DURATION");
+    return v ? scn_time(p, v, &in->restart_ms, "restart") : 0;
 }
 
 static int s_coord_verb(scn_parser_t *p, scn_inject_t *in, char **w, int n)
 {
-    if (strcmp(w[0], "crash") == 0) {
-        in->verb = SCN_CRASH;
-        const char *v = n == 2 ? scn_kv(w[1], "restart") : NULL;
-        if (n > 2 || (n == 2 && !v))
-            return scn_fail(p, XY_EPARSE, "crash takes only restart=DURATION");
-        return v ? scn_time(p, v, &in->restart_ms, "restart") : 0;
-    }
+    if (strcmp(w[0], "crash") == 0)
+        return s_crash_args(p, in, w, n);
     if (strcmp(w[0], "followup") == 0 && n == 1) {
         in->verb = SCN_FOLLOWUP;
         return 0;

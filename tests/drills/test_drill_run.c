@@ -141,6 +141,20 @@ Test(drill_run, the_short_scenario_loses_nothing_and_converges)
     cr_assert_eq(s_int(res, "score.handoffs.completed"), 1);
     cr_assert(json_is_true(s_get(res, "score.pass")));
     cr_assert_gt(json_array_size(s_get(res, "backlog.a2")), 3);
+    /* a1's daemon was killed and restarted, and lost nothing (above). */
+    json_t *e;
+    int killed = 0, restarted = 0;
+    json_array_foreach(s_get(res, "timeline"), i, e)
+    {
+        const char *what = json_string_value(json_object_get(e, "what"));
+        if (strcmp(json_string_value(json_object_get(e, "actor")), "a1") ||
+            strcmp(json_string_value(json_object_get(e, "kind")), "crash"))
+            continue;
+        killed += strstr(what, "killed") != NULL;
+        restarted += strstr(what, "restarted") != NULL;
+    }
+    cr_assert_eq(killed, 1, "a1 crashed once");
+    cr_assert_eq(restarted, 1, "a1 restarted once");
     json_decref(res);
 }
 
