@@ -7,7 +7,10 @@
  * guard runs before every API route and the events stream and refuses,
  * with 401 or 403, what the caller's role may not do; refusals are
  * written to stderr. Failed logins are counted per user name: more than
- * five in a minute are answered 429 without checking the password. */
+ * five in a minute are answered 429 without checking the password; and
+ * for the whole node: more than twenty in ten seconds are answered 429 for
+ * everyone, since checking a password holds the daemon's loop (and its
+ * sync) for a tenth of a second or more. */
 #include "app/http_api_internal.h"
 #include "common/xy_error.h"
 #include "common/xy_mem.h"
@@ -25,6 +28,8 @@
 #define S_FAIL_WINDOW_MS 60000           /* failed logins counted over */
 #define S_FAIL_MAX 5                     /* failures allowed per window */
 #define S_FAIL_TRACK 256                 /* user names tracked */
+#define S_FAIL_ALL_WINDOW_MS 10000       /* the node's failures counted over */
+#define S_FAIL_ALL_MAX 20                /* failures allowed per window */
 #define S_COOKIE "xy_session"
 
 typedef struct s_session {
@@ -49,6 +54,8 @@ struct api_auth {
     char load_err[512];               /* and what to do */
     s_session_t sessions[S_SESSIONS_MAX];
     s_failures_t fails[S_FAIL_TRACK];
+    uint64_t fail_all[S_FAIL_ALL_MAX]; /* the node's latest failures, a ring */
+    size_t n_fail_all;                 /* its failures, all told */
 };
 
 int api_auth_new(api_auth_t **out, app_t *app)
@@ -249,11 +256,22 @@ static bool s_throttled(api_auth_t *a, const char *user, uint64_t now)
     return now - first < S_FAIL_WINDOW_MS;
 }
 
+/* Whether the node has had S_FAIL_ALL_MAX failures in its last window. */
+static bool s_throttled_all(const api_auth_t *a, uint64_t now)
+{
+    if (a->n_fail_all < S_FAIL_ALL_MAX)
+        return false;
+    uint64_t first = a->fail_all[a->n_fail_all % S_FAIL_ALL_MAX];
+    return now - first < S_FAIL_ALL_WINDOW_MS;
+}
+
 static void s_fail(api_auth_t *a, const char *user, uint64_t now)
 {
     s_failures_t *f = s_failures(a, user, true);
     f->at[f->n % S_FAIL_MAX] = now;
     f->n++;
+    a->fail_all[a->n_fail_all % S_FAIL_ALL_MAX] = now;
+    a->n_fail_all++;
 }
 
 static s_session_t *s_session_new(api_auth_t *a, const char *user,
@@ -302,6 +320,10 @@ void api_post_login(void *arg, const http_request_t *req,
         api_error(resp, 429, XY_EAGAIN, "user", "too many failed logins "
                   "for this user: wait a minute");
         s_refused(h, req, user, "too many failed logins");
+    } else if (s_throttled_all(a, now)) {
+        api_error(resp, 429, XY_EAGAIN, "", "too many failed logins on this "
+                  "node: wait ten seconds");
+        s_refused(h, req, user, "too many failed logins on this node");
     } else if (!users_verify(a->users, user, pw, &role)) {
         s_fail(a, user, api_wall_ms());
         api_error(resp, 401, XY_EAUTH, "", "wrong user or password");

@@ -295,6 +295,26 @@ Test(auth, more_than_five_failures_a_minute_are_refused_with_429)
     s_login("other");
 }
 
+Test(auth, more_than_twenty_failures_on_the_node_hold_every_login_back)
+{
+    s_init();
+    s_user("boss", "commander");
+    s_start();
+    char body[128];
+    for (int i = 0; i < 20; i++) {
+        snprintf(body, sizeof body, "{\"user\": \"guess%d\", \"password\": "
+                 "\"bad-pass\"}", i);
+        cr_assert_eq(s_req("POST", "/api/login", body, NULL), 401,
+                     "attempt %d: %s", i + 1, resp);
+    }
+    /* Each name failed once only, but the node has had enough. */
+    cr_assert_eq(s_req("POST", "/api/login",
+                       "{\"user\": \"boss\", \"password\": \"" PASS "\"}",
+                       NULL),
+                 429, "%s", resp);
+    cr_assert_not_null(strstr(s_body(), "on this node"), "%s", resp);
+}
+
 Test(auth, cookie_and_bearer_token_both_work)
 {
     s_init();
