@@ -1,5 +1,6 @@
 /* Encounters (encounter.h). */
 #include "domain/encounter.h"
+#include "domain/person.h"
 #include "common/xy_error.h"
 
 #include <string.h>
@@ -94,9 +95,26 @@ int encounter_count(view_txn_t *vt, const domain_model_t *m,
     return view_scan(vt, m->encounters, person->b, DOMAIN_ID_LEN, s_count, n);
 }
 
+typedef struct s_list {
+    view_txn_t *vt;
+    const domain_model_t *m;
+    json_t *arr;
+} s_list_t;
+
+/* Whether the person is drill data (false when not held here). */
+static bool s_exercise_of(view_txn_t *vt, const domain_model_t *m,
+                          const domain_id_t *person)
+{
+    domain_id_t inc;
+    uint32_t vuln;
+    bool ex = false;
+    return person_find(vt, m, person, &inc, &vuln, &ex) == 0 && ex;
+}
+
 static int s_entry(const void *key, size_t klen, const void *val, size_t vlen,
                    void *arg)
 {
+    s_list_t *l = arg;
     if (klen != 2 * DOMAIN_ID_LEN || vlen < DOMAIN_ID_LEN)
         return XY_ECORRUPT;
     Xy__EncounterRecorded *e = xy__encounter_recorded__unpack(
@@ -114,10 +132,13 @@ static int s_entry(const void *key, size_t klen, const void *val, size_t vlen,
                          e->kind, kind, sizeof kind),
         "minutes", (int)e->duration_min, "worker",
         e->worker ? e->worker : "", "visit", (int)e->visit_number);
+    if (o)
+        json_object_set_new(o, "exercise",
+                            json_boolean(s_exercise_of(l->vt, l->m, &pid)));
     xy__encounter_recorded__free_unpacked(e, NULL);
     if (!o)
         return XY_ENOMEM;
-    json_array_append_new(arg, o);
+    json_array_append_new(l->arr, o);
     return 0;
 }
 
@@ -125,8 +146,9 @@ json_t *encounter_list(view_txn_t *vt, const domain_model_t *m,
                        const domain_id_t *person)
 {
     json_t *arr = json_array();
+    s_list_t l = {vt, m, arr};
     if (view_scan(vt, m->encounters, person ? person->b : NULL,
-                  person ? DOMAIN_ID_LEN : 0, s_entry, arr)) {
+                  person ? DOMAIN_ID_LEN : 0, s_entry, &l)) {
         json_decref(arr);
         return NULL;
     }

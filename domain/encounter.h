@@ -43,8 +43,8 @@ int encounter_build(encounter_event_t *out, const domain_id_t *id,
 int encounter_count(view_txn_t *vt, const domain_model_t *m,
                     const domain_id_t *person, size_t *n);
 
-/* A new JSON array of {id, person, kind, minutes, worker, visit} for
- * person, or for everyone when person is NULL. */
+/* A new JSON array of {id, person, kind, minutes, worker, visit,
+ * exercise} for person, or for everyone when person is NULL. */
 json_t *encounter_list(view_txn_t *vt, const domain_model_t *m,
                        const domain_id_t *person);
 

@@ -2,6 +2,7 @@
  * linked, 2 unlinked) | a (16) | b (16) | score (8, IEEE big-endian); view
  * person_link_index: person | link id -> "" (grow-only), to walk groups. */
 #include "domain/person_link.h"
+#include "domain/person.h"
 #include "common/xy_error.h"
 #include "common/xy_mem.h"
 
@@ -225,6 +226,12 @@ int person_link_canonical(view_txn_t *vt, const domain_model_t *m,
     return rc;
 }
 
+typedef struct s_list {
+    view_txn_t *vt;
+    const domain_model_t *m;
+    json_t *arr;
+} s_list_t;
+
 static int s_list_entry(const void *key, size_t klen, const void *val,
                         size_t vlen, void *arg)
 {
@@ -244,14 +251,22 @@ static int s_list_entry(const void *key, size_t klen, const void *val,
                           p[0] == S_LINKED ? "linked" : "unlinked");
     if (!o)
         return XY_ENOMEM;
-    json_array_append_new(arg, o);
+    s_list_t *l = arg;
+    domain_id_t inc;
+    uint32_t vuln;
+    bool ex = false;
+    if (person_find(l->vt, l->m, &a, &inc, &vuln, &ex))
+        ex = false;
+    json_object_set_new(o, "exercise", json_boolean(ex));
+    json_array_append_new(l->arr, o);
     return 0;
 }
 
 json_t *person_link_list(view_txn_t *vt, const domain_model_t *m)
 {
     json_t *arr = json_array();
-    if (view_scan(vt, m->person_links, NULL, 0, s_list_entry, arr)) {
+    s_list_t l = {vt, m, arr};
+    if (view_scan(vt, m->person_links, NULL, 0, s_list_entry, &l)) {
         json_decref(arr);
         return NULL;
     }

@@ -49,7 +49,8 @@ int person_link_find(view_txn_t *vt, const domain_model_t *m,
 int person_link_canonical(view_txn_t *vt, const domain_model_t *m,
                           const domain_id_t *person, domain_id_t *out);
 
-/* A new JSON array of {id, a, b, score, status} (owned by the caller). */
+/* A new JSON array of {id, a, b, score, status, exercise} (owned by the
+ * caller; exercise: a is drill data). */
 json_t *person_link_list(view_txn_t *vt, const domain_model_t *m);
 
 /* Registers the link reducers on m's views (people_model.c). */

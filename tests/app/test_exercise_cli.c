@@ -184,6 +184,13 @@ Test(exercise_cli, drill_reports_and_listings_say_exercise)
     cr_assert_not_null(strstr(r.out, "\"exercise\": true"), "%s", r.out);
     s_run("list", "flags", NULL);
     cr_assert_not_null(strstr(r.out, "[EXERCISE]"), "%s", r.out);
+    /* An encounter with a drill's person says so. */
+    s_run("encounter", "--person", person, "--kind", "pfa", "--minutes",
+          "20", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    s_run("list", "encounters", NULL);
+    cr_assert_not_null(strstr(strstr(r.out, person), "[EXERCISE]"), "%s",
+                       r.out);
     /* Counts of drill data say so; the real incident holds none. */
     s_run("list", "levels", NULL);
     cr_assert_not_null(strstr(strstr(r.out, drill), "[EXERCISE]"), "%s",
