@@ -106,8 +106,16 @@ int proc_run(const char *scratch, const char *const *argv, char **out,
     if (pid < 0)
         return -1;
     int st = 0;
-    while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
-        ;
+    uint64_t end = proc_now_ms() + PROC_RUN_TIMEOUT_MS;
+    pid_t r;
+    while ((r = waitpid(pid, &st, WNOHANG)) == 0 && proc_now_ms() < end)
+        proc_sleep_ms(2);
+    if (r == 0) {
+        /* A command that hangs is killed: the drill goes on. */
+        kill(pid, SIGKILL);
+        while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+            ;
+    }
     if (out)
         *out = proc_slurp(o, PROC_MAX_OUTPUT);
     if (err)

@@ -13,6 +13,7 @@
 
 #define PROC_MAX_OUTPUT (8u << 20) /* bytes of output kept from a command */
 #define PROC_MAX_ARGS 48           /* arguments of one command */
+#define PROC_RUN_TIMEOUT_MS 60000  /* a command running longer is killed */
 
 /* Milliseconds of a monotonic clock. */
 uint64_t proc_now_ms(void);
@@ -20,9 +21,10 @@ uint64_t proc_now_ms(void);
 /* Sleeps ms milliseconds. */
 void proc_sleep_ms(uint64_t ms);
 
-/* Runs argv (NULL-terminated; argv[0] a path) to completion with stdout and
- * stderr in files under scratch; returns its exit status (128 + signal when
- * killed, -1 when it could not start). *out and *err (either may be NULL)
+/* Runs argv (NULL-terminated; argv[0] a path) to completion, or for at most
+ * PROC_RUN_TIMEOUT_MS before it is killed, with stdout and stderr in files
+ * under scratch; returns its exit status (128 + signal when killed, -1
+ * when it could not start). *out and *err (either may be NULL)
  * receive the output, NUL-terminated, owned by the caller (free). */
 int proc_run(const char *scratch, const char *const *argv, char **out,
              char **err);
