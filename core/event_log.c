@@ -5,7 +5,8 @@
  *   log       position(8, big-endian)        -> origin(16) seq(8) type(4) flags(1)
  *   frontier  origin(16)                     -> seq(8): highest with no gap
  *   cursors   peer name                      -> position(8)
- *   meta      "format", "node_id", "last_pos", "hlc", "count", "own_seq"
+ *   meta      "format", "node_id", "last_pos", "hlc", "count", "own_seq",
+ *             "views" (fingerprint of the view set that folded v.*)
  *   v.<name>  one per registered view
  * Big-endian integers keep LMDB's byte order equal to numeric order.
  * This file is the write side and the log's lifecycle; the read side is
@@ -84,6 +85,62 @@ static int s_check_identity(event_log_t *log, MDB_txn *txn)
     return 0;
 }
 
+/* Clears every view and folds the whole log into them again, in txn. */
+static int s_fold_all(event_log_t *log, MDB_txn *txn)
+{
+    view_txn_t vt = {txn, log->vs, log->views, true};
+    int rc = view_clear_all(&vt);
+    if (rc)
+        return rc;
+    MDB_cursor *cur = NULL;
+    rc = xy_from_mdb(mdb_cursor_open(txn, log->log, &cur));
+    if (rc)
+        return rc;
+    MDB_val pk, lv;
+    int mrc = mdb_cursor_get(cur, &pk, &lv, MDB_FIRST);
+    while (mrc == 0 && !rc) {
+        event_ref_t ref;
+        rc = el_ref_from_log(log, txn, &pk, &lv, &ref);
+        if (rc)
+            break;
+        xy_decoded_t *d = NULL;
+        if (xy_event_unpack_envelope(ref.bytes, ref.len, &d)) {
+            rc = XY_ECORRUPT;
+            break;
+        }
+        rc = view_set_apply(log->vs, &vt, xy_decoded_event(d));
+        xy_decoded_destroy(&d);
+        mrc = mdb_cursor_get(cur, &pk, &lv, MDB_NEXT);
+    }
+    if (!rc && mrc && mrc != MDB_NOTFOUND)
+        rc = xy_from_mdb(mrc);
+    mdb_cursor_close(cur);
+    return rc;
+}
+
+/* Folds the views again when they were folded by a set of another
+ * fingerprint (new views, changed reducers: view_set_fingerprint), and
+ * records the fingerprint, in txn. A new store only records it. */
+static int s_check_views(event_log_t *log, MDB_txn *txn)
+{
+    uint8_t fp[VIEW_FINGERPRINT_LEN];
+    view_set_fingerprint(log->vs, fp);
+    MDB_val k = {strlen("views"), (void *)"views"}, v;
+    int rc = mdb_get(txn, log->meta, &k, &v);
+    if (rc == 0 && v.mv_size == sizeof fp &&
+        memcmp(v.mv_data, fp, sizeof fp) == 0)
+        return 0;
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return xy_from_mdb(rc);
+    if (log->count > 0) {
+        rc = s_fold_all(log, txn);
+        if (rc)
+            return rc;
+    }
+    MDB_val nv = {sizeof fp, fp};
+    return xy_from_mdb(mdb_put(txn, log->meta, &k, &nv, 0));
+}
+
 static int s_open_dbs(event_log_t *log)
 {
     MDB_txn *txn = NULL;
@@ -111,6 +168,8 @@ static int s_open_dbs(event_log_t *log)
         rc = s_meta_get_u64(txn, log->meta, "own_seq", &log->own_seq);
     if (!rc)
         rc = s_meta_get_u64(txn, log->meta, "hlc", &hlc);
+    if (!rc && log->vs)
+        rc = s_check_views(log, txn);
     if (rc) {
         mdb_txn_abort(txn);
         return rc;
@@ -600,34 +659,7 @@ const uint8_t *event_log_node_id(const event_log_t *log)
 static int s_rebuild(event_log_t *log, el_wstate_t *ws, void *arg)
 {
     (void)arg;
-    view_txn_t vt = {ws->txn, log->vs, log->views, true};
-    int rc = view_clear_all(&vt);
-    if (rc)
-        return rc;
-    MDB_cursor *cur = NULL;
-    rc = xy_from_mdb(mdb_cursor_open(ws->txn, log->log, &cur));
-    if (rc)
-        return rc;
-    MDB_val pk, lv;
-    int mrc = mdb_cursor_get(cur, &pk, &lv, MDB_FIRST);
-    while (mrc == 0 && !rc) {
-        event_ref_t ref;
-        rc = el_ref_from_log(log, ws->txn, &pk, &lv, &ref);
-        if (rc)
-            break;
-        xy_decoded_t *d = NULL;
-        if (xy_event_unpack_envelope(ref.bytes, ref.len, &d)) {
-            rc = XY_ECORRUPT;
-            break;
-        }
-        rc = view_set_apply(log->vs, &vt, xy_decoded_event(d));
-        xy_decoded_destroy(&d);
-        mrc = mdb_cursor_get(cur, &pk, &lv, MDB_NEXT);
-    }
-    if (!rc && mrc && mrc != MDB_NOTFOUND)
-        rc = xy_from_mdb(mrc);
-    mdb_cursor_close(cur);
-    return rc;
+    return s_fold_all(log, ws->txn);
 }
 
 int event_log_rebuild_views(event_log_t *log)

@@ -21,6 +21,7 @@ struct view_set {
     size_t n_views;                          /* views added */
     s_reducer_t reducers[VIEW_REDUCERS_MAX]; /* in registration order */
     size_t n_reducers;                       /* reducers added */
+    uint32_t version;                        /* of what reducers store */
 };
 
 int xy_from_mdb(int rc)
@@ -102,6 +103,25 @@ int view_set_on(view_set_t *vs, uint32_t type, view_reducer_fn fn, void *arg)
         return XY_ETOOBIG;
     vs->reducers[vs->n_reducers++] = (s_reducer_t){type, fn, arg};
     return 0;
+}
+
+void view_set_version(view_set_t *vs, uint32_t version)
+{
+    vs->version = version;
+}
+
+void view_set_fingerprint(const view_set_t *vs,
+                          uint8_t out[VIEW_FINGERPRINT_LEN])
+{
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, NULL, 0, VIEW_FINGERPRINT_LEN);
+    uint8_t v[4] = {(uint8_t)(vs->version >> 24), (uint8_t)(vs->version >> 16),
+                    (uint8_t)(vs->version >> 8), (uint8_t)vs->version};
+    crypto_generichash_update(&st, v, sizeof v);
+    for (size_t i = 0; i < vs->n_views; i++)
+        crypto_generichash_update(&st, (const uint8_t *)vs->names[i],
+                                  strlen(vs->names[i]) + 1);
+    crypto_generichash_final(&st, out, VIEW_FINGERPRINT_LEN);
 }
 
 int view_set_find(const view_set_t *vs, const char *name)

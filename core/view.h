@@ -48,6 +48,19 @@ int view_set_find(const view_set_t *vs, const char *name);
 size_t view_set_count(const view_set_t *vs);
 const char *view_set_name(const view_set_t *vs, int view);
 
+/* Sets the version of what the reducers store (0 when never set): the
+ * owner bumps it whenever a reducer changes what it writes, so that stores
+ * folded by the older reducers are folded again (event_log_open). */
+void view_set_version(view_set_t *vs, uint32_t version);
+
+#define VIEW_FINGERPRINT_LEN 16
+
+/* A fingerprint of the set: its view names in order and its version. A
+ * store whose views were folded by a set of another fingerprint is folded
+ * again when opened with this one. */
+void view_set_fingerprint(const view_set_t *vs,
+                          uint8_t out[VIEW_FINGERPRINT_LEN]);
+
 /* Reads key in view. On success *val points at *vlen bytes owned by the
  * store, valid until the next put or delete in this transaction or its end.
  * XY_ENOENT when absent. */

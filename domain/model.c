@@ -210,6 +210,7 @@ domain_model_t *domain_model_new(void)
 {
     domain_model_t *m = xcalloc(1, sizeof *m);
     m->views = view_set_new();
+    view_set_version(m->views, DOMAIN_VIEWS_VERSION);
     m->incidents = view_set_add(m->views, "incidents");
     m->incident_levels = view_set_add(m->views, "incident_levels");
     m->persons = view_set_add(m->views, "persons");

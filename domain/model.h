@@ -8,6 +8,11 @@
 
 #include "core/view.h"
 
+/* The version of what the domain's reducers store. Bump it with every
+ * change to what a reducer writes: a store folded by the older reducers is
+ * then folded again when opened (view_set_version, event_log_open). */
+#define DOMAIN_VIEWS_VERSION 1
+
 typedef struct domain_model {
     view_set_t *views;   /* owned */
     int incidents;       /* incident_id -> LWW [exercise] IncidentDeclared */
