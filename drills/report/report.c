@@ -152,13 +152,36 @@ static void s_facts(FILE *f, const drill_result_t *r)
     fputs("</div>\n", f);
 }
 
+/* Opens a table: its heading (tag h2 or h3), its id and its header cells,
+ * ncols of them; the rows follow. */
+static void s_table_open(FILE *f, const char *tag, const char *title,
+                         const char *id, const char *const *cols,
+                         size_t ncols)
+{
+    fprintf(f, "<%s>%s</%s>\n<table id=\"%s\"><thead><tr>", tag, title, tag,
+            id);
+    for (size_t i = 0; i < ncols; i++)
+        fprintf(f, "<th>%s</th>", cols[i]);
+    fputs("</tr></thead><tbody>\n", f);
+}
+
+/* Closes a table of rows rows and ncols columns, saying empty when it has
+ * none. */
+static void s_table_close(FILE *f, size_t rows, size_t ncols,
+                          const char *empty)
+{
+    if (!rows)
+        fprintf(f, "<tr><td colspan=\"%zu\">%s</td></tr>\n", ncols, empty);
+    fputs("</tbody></table>\n", f);
+}
+
 static void s_items(FILE *f, const drill_result_t *r)
 {
     char a[HTML_NUM_LEN], b[HTML_NUM_LEN];
-    fputs("<h3>评分项 Score items</h3>\n<table id=\"items\"><thead><tr>"
-          "<th>项目 Item</th><th>实际 Value</th><th>目标 Target</th>"
-          "<th>得分 Points</th><th>说明 Note</th></tr></thead><tbody>\n",
-          f);
+    static const char *const cols[] = {"项目 Item", "实际 Value",
+                                       "目标 Target", "得分 Points",
+                                       "说明 Note"};
+    s_table_open(f, "h3", "评分项 Score items", "items", cols, 5);
     for (size_t i = 0; i < r->score.n_items; i++) {
         const dr_item_t *it = &r->score.items[i];
         fputs("<tr>", f);
@@ -176,9 +199,7 @@ static void s_items(FILE *f, const drill_result_t *r)
         s_cell(f, it->note);
         fputs("</tr>\n", f);
     }
-    if (!r->score.n_items)
-        fputs("<tr><td colspan=\"5\">无评分项 No items</td></tr>\n", f);
-    fputs("</tbody></table>\n", f);
+    s_table_close(f, r->score.n_items, 5, "无评分项 No items");
 }
 
 static void s_score(FILE *f, const drill_result_t *r)
@@ -233,11 +254,11 @@ static void s_charts(FILE *f, const drill_result_t *r)
 
 static void s_team_acks(FILE *f, const drill_result_t *r)
 {
-    fputs("<h2>队伍确认 Team acknowledgements</h2>\n<table id=\"team-acks\">"
-          "<thead><tr><th>队伍 Team</th><th>级别 Level</th><th>下达 Ordered"
-          "</th><th>确认 Acked</th><th>用时 Latency</th></tr></thead>"
-          "<tbody>\n",
-          f);
+    static const char *const cols[] = {"队伍 Team", "级别 Level",
+                                       "下达 Ordered", "确认 Acked",
+                                       "用时 Latency"};
+    s_table_open(f, "h2", "队伍确认 Team acknowledgements", "team-acks", cols,
+                 5);
     for (size_t i = 0; i < r->score.n_team_acks; i++) {
         const dr_team_ack_t *t = &r->score.team_acks[i];
         fputs("<tr>", f);
@@ -248,18 +269,15 @@ static void s_team_acks(FILE *f, const drill_result_t *r)
         s_cell_secs(f, t->latency_s, "—");
         fputs("</tr>\n", f);
     }
-    if (!r->score.n_team_acks)
-        fputs("<tr><td colspan=\"5\">无派遣 No deployments</td></tr>\n", f);
-    fputs("</tbody></table>\n", f);
+    s_table_close(f, r->score.n_team_acks, 5, "无派遣 No deployments");
 }
 
 static void s_flags(FILE *f, const drill_result_t *r)
 {
-    fputs("<h2>红旗 Red flags</h2>\n<table id=\"red-flags\"><thead><tr>"
-          "<th>红旗 Flag</th><th>节点 Agent</th><th>区域 Zone</th><th>发出 "
-          "Raised</th><th>确认 Acked</th><th>用时 Latency</th></tr></thead>"
-          "<tbody>\n",
-          f);
+    static const char *const cols[] = {"红旗 Flag", "节点 Agent",
+                                       "区域 Zone", "发出 Raised",
+                                       "确认 Acked", "用时 Latency"};
+    s_table_open(f, "h2", "红旗 Red flags", "red-flags", cols, 6);
     for (size_t i = 0; i < r->score.n_flags; i++) {
         const dr_flag_t *fl = &r->score.flags[i];
         fputs("<tr><td><code>", f);
@@ -272,9 +290,7 @@ static void s_flags(FILE *f, const drill_result_t *r)
         s_cell_secs(f, fl->latency_s, "未确认 never acked");
         fputs("</tr>\n", f);
     }
-    if (!r->score.n_flags)
-        fputs("<tr><td colspan=\"6\">无红旗 No red flags</td></tr>\n", f);
-    fputs("</tbody></table>\n", f);
+    s_table_close(f, r->score.n_flags, 6, "无红旗 No red flags");
 }
 
 /* The coordinator's digest (or the first) is the one the others match. */
@@ -284,10 +300,9 @@ static void s_digests(FILE *f, const drill_result_t *r)
     for (size_t i = 0; i < r->score.n_digests; i++)
         if (!strcmp(r->score.digests[i].node, "coordinator"))
             ref = r->score.digests[i].digest;
-    fputs("<h2>收敛 Convergence</h2>\n<table id=\"digests\"><thead><tr>"
-          "<th>节点 Node</th><th>视图摘要 View digest</th><th>一致 Same"
-          "</th></tr></thead><tbody>\n",
-          f);
+    static const char *const cols[] = {"节点 Node", "视图摘要 View digest",
+                                       "一致 Same"};
+    s_table_open(f, "h2", "收敛 Convergence", "digests", cols, 3);
     for (size_t i = 0; i < r->score.n_digests; i++) {
         const dr_digest_t *d = &r->score.digests[i];
         int same = !strcmp(d->digest, ref);
@@ -298,17 +313,14 @@ static void s_digests(FILE *f, const drill_result_t *r)
         fprintf(f, "</code></td><td class=\"%s\">%s</td></tr>\n",
                 same ? "ok" : "bad", same ? "✓" : "✗ 不同 differs");
     }
-    if (!r->score.n_digests)
-        fputs("<tr><td colspan=\"3\">无摘要 No digests</td></tr>\n", f);
-    fputs("</tbody></table>\n", f);
+    s_table_close(f, r->score.n_digests, 3, "无摘要 No digests");
 }
 
 static void s_agents(FILE *f, const drill_result_t *r)
 {
-    fputs("<h2>现场节点 Field agents</h2>\n<table id=\"agents\"><thead><tr>"
-          "<th>节点 Agent</th><th>队伍 Team</th><th>区域 Zone</th></tr>"
-          "</thead><tbody>\n",
-          f);
+    static const char *const cols[] = {"节点 Agent", "队伍 Team",
+                                       "区域 Zone"};
+    s_table_open(f, "h2", "现场节点 Field agents", "agents", cols, 3);
     for (size_t i = 0; i < r->n_agents; i++) {
         fputs("<tr>", f);
         s_cell(f, r->agents[i].name);
@@ -316,19 +328,16 @@ static void s_agents(FILE *f, const drill_result_t *r)
         s_cell(f, r->agents[i].zone);
         fputs("</tr>\n", f);
     }
-    if (!r->n_agents)
-        fputs("<tr><td colspan=\"3\">无节点 No agents</td></tr>\n", f);
-    fputs("</tbody></table>\n", f);
+    s_table_close(f, r->n_agents, 3, "无节点 No agents");
 }
 
 static void s_entries(FILE *f, const drill_result_t *r)
 {
     char n[HTML_NUM_LEN];
     size_t shown = r->n_timeline < S_MAX_LISTED ? r->n_timeline : S_MAX_LISTED;
-    fputs("<h2>时间线记录 Timeline entries</h2>\n<table id=\"timeline\">"
-          "<thead><tr><th>时间 Time</th><th>参与方 Actor</th><th>类型 Kind"
-          "</th><th>内容 What</th></tr></thead><tbody>\n",
-          f);
+    static const char *const cols[] = {"时间 Time", "参与方 Actor",
+                                       "类型 Kind", "内容 What"};
+    s_table_open(f, "h2", "时间线记录 Timeline entries", "timeline", cols, 4);
     for (size_t i = 0; i < shown; i++) {
         const dr_entry_t *e = &r->timeline[i];
         fprintf(f, "<tr><td class=\"n\">%s</td>", html_secs(n, e->t_s));
@@ -337,9 +346,7 @@ static void s_entries(FILE *f, const drill_result_t *r)
         s_cell(f, e->what);
         fputs("</tr>\n", f);
     }
-    if (!r->n_timeline)
-        fputs("<tr><td colspan=\"4\">无记录 No entries</td></tr>\n", f);
-    fputs("</tbody></table>\n", f);
+    s_table_close(f, r->n_timeline, 4, "无记录 No entries");
     if (shown < r->n_timeline)
         fprintf(f,
                 "<p>另有 %zu 条见 result.json。%zu more entries are in "
